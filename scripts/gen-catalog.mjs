@@ -91,7 +91,6 @@ for (const [path, item] of Object.entries(swagger.paths)) {
     if (gvk && !r.kind && ['get', 'post', 'put', 'list', 'watch', 'delete', 'patch'].includes(action)) {
       if (action !== 'list' && action !== 'deletecollection') { r.kind = gvk.kind; }
     }
-    if (gvk && action === 'list' && !r.listKind) r.listKind = gvk.kind;
     const schemaRef = op.responses?.['200']?.schema?.$ref ?? op.responses?.['201']?.schema?.$ref;
     if (schemaRef && ['get', 'put', 'post'].includes(action) && !r.definition) {
       const def = schemaRef.replace('#/definitions/', '');
@@ -135,7 +134,6 @@ for (const group of sortedGroups) {
       };
       if (ex.shortNames?.length) entry.shortNames = ex.shortNames;
       if (ex.categories?.length) entry.categories = ex.categories;
-      if (r.listKind) entry.listKind = r.listKind;
       if (r.definition) entry.definition = r.definition;
       if (persisted && r.name !== 'componentstatuses') entry.storageVersionHash = storageVersionHash(group, gv.version, kind);
       if (r.subresources.size) {

@@ -40,11 +40,11 @@ export class StatusError extends Error {
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
+    const s: Partial<Status> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
     if (this.reason) s.reason = this.reason;
     if (this.details) s.details = cleanDetails(this.details);
     s.code = this.code;
-    return s;
+    return s as Status;
   }
 }
 

@@ -46,7 +46,7 @@ export function formatBadValue(v: unknown): string {
     return `[]interface {}{${v.map((x) => formatBadValue(x)).join(', ')}}`;
   }
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>);
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.every(([, x]) => typeof x === 'string')) return `map[string]string{${entries.map(([k, x]) => `${JSON.stringify(k)}:${JSON.stringify(x)}`).join(', ')}}`;
     return `map[string]interface {}{${entries.map(([k, x]) => `${JSON.stringify(k)}:${formatBadValue(x)}`).join(', ')}}`;
   }

@@ -1,0 +1,413 @@
+// Handlers for resource requests: GET/LIST/WATCH/CREATE/UPDATE/PATCH/DELETE/DELETECOLLECTION on
+// /api/v1/... and /apis/GROUP/VERSION/..., the status and scale subresources, and dispatch to the
+// special (non-persisted) endpoints.
+import { randomUUID } from 'node:crypto';
+import { badRequest, methodNotSupported, pathNotFound, StatusError } from '../api/errors.js';
+import { apiVersionOf, isObject, type KObject, type ListMeta } from '../api/types.js';
+import type { ResourceInfo } from '../registry/catalog.js';
+import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
+import type { DeleteOptions, ListParams, RequestScope, WatchEventType } from '../registry/store.js';
+import type { TablePrinter } from '../registry/printers/index.js';
+import { decodeObjectBody, decodePatchBody } from './body.js';
+import { header, streamWriter, type RequestContext } from './http.js';
+import { negotiateOutput, type OutputKind } from './negotiation.js';
+import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
+import { successStatus, writeError, writeJson, writeYaml } from './responses.js';
+import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
+
+/** Subresource endpoints that are not status/scale (logs, bindings, reviews...). */
+export type SubresourceHandler = (ctx: RequestContext, served: ServedResource, scope: RequestScope) => Promise<void>;
+
+export interface ResourceHandlerOptions {
+  registry: ResourceRegistry;
+  /** "resource/subresource" → handler, e.g. "pods/log", "pods/binding". Group-qualified keys "group|resource/sub" win. */
+  subresources: Map<string, SubresourceHandler>;
+  /** Create-only virtual resources (reviews): "group|resource" → handler. */
+  virtual: Map<string, SubresourceHandler>;
+  /** Extra table printers (CRD printer columns). */
+  printerFor?: (r: ResourceInfo) => TablePrinter | undefined;
+  /** Encoders for extra output formats (Protobuf), keyed by OutputKind format. */
+  encoders?: Map<string, (obj: unknown, kind: 'object' | 'list') => Buffer | undefined>;
+}
+
+const METHOD_NOT_ALLOWED = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+
+export class ResourceHandler {
+  constructor(private readonly o: ResourceHandlerOptions) {}
+
+  async handle(ctx: RequestContext): Promise<void> {
+    const { info } = ctx;
+    const served = this.o.registry.lookup(info.group, info.version, info.resource ?? '');
+    if (!served) throw pathNotFound();
+    const r = served.info;
+    let namespace = info.namespace;
+    if (r.group === '' && r.name === 'namespaces') namespace = undefined;
+    if (!r.namespaced && namespace !== undefined) throw pathNotFound();
+    if (r.namespaced && namespace === undefined && info.name !== undefined) throw pathNotFound();
+    const scope: RequestScope = { resource: r, namespace, user: ctx.user };
+
+    const virt = this.o.virtual.get(`${r.group}|${r.name}`);
+    if (virt && !info.subresource) {
+      if (info.verb !== 'create') throw METHOD_NOT_ALLOWED();
+      await virt(ctx, served, scope);
+      return;
+    }
+
+    if (info.subresource) {
+      const sub = r.subresources?.find((s) => s.name === info.subresource);
+      if (!sub) throw pathNotFound();
+      if (info.subresource === 'status') return this.handleStatus(ctx, served, scope);
+      if (info.subresource === 'scale') return this.handleScale(ctx, served, scope);
+      const h = this.o.subresources.get(`${r.group}|${r.name}/${info.subresource}`) ?? this.o.subresources.get(`${r.name}/${info.subresource}`);
+      if (!h) throw pathNotFound();
+      await h(ctx, served, scope);
+      return;
+    }
+
+    if (!r.verbs.includes(info.verb) || info.rest) throw METHOD_NOT_ALLOWED();
+    switch (info.verb) {
+      case 'get':
+        return this.get(ctx, served, scope);
+      case 'list':
+        return this.list(ctx, served, scope);
+      case 'watch':
+        return this.watch(ctx, served, scope);
+      case 'create':
+        if (info.name !== undefined) throw METHOD_NOT_ALLOWED();
+        return this.create(ctx, served, scope);
+      case 'update':
+        return this.update(ctx, served, scope, undefined);
+      case 'patch':
+        return this.patch(ctx, served, scope, undefined);
+      case 'delete':
+        return this.delete(ctx, served, scope);
+      case 'deletecollection':
+        return this.deleteCollection(ctx, served, scope);
+      default:
+        throw METHOD_NOT_ALLOWED();
+    }
+  }
+
+  // ------------------------------------------------------------------ output
+
+  private output(ctx: RequestContext, stream = false): OutputKind {
+    return negotiateOutput(header(ctx.req, 'accept'), { protobuf: this.o.encoders?.has('protobuf') ?? false, stream, transforms: true });
+  }
+
+  private includeObject(ctx: RequestContext): IncludeObject {
+    const v = ctx.url.searchParams.get('includeObject');
+    if (v === null || v === '') return 'Metadata';
+    if (v === 'None' || v === 'Metadata' || v === 'Object') return v;
+    throw badRequest(`includeObject must be one of "None", "Metadata", or "Object", got ${JSON.stringify(v)}`);
+  }
+
+  /** Write one object (or Status) in the negotiated representation. */
+  writeObject(ctx: RequestContext, served: ServedResource, code: number, obj: KObject): void {
+    const out = this.output(ctx);
+    const w = ctx.warnings;
+    switch (out.format) {
+      case 'table':
+        if (obj.kind === 'Status') return writeJson(ctx.res, code, obj, w);
+        return writeJson(ctx.res, code, toTable(printerForResource(served.info, this.o.printerFor), [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: out.version, includeObject: this.includeObject(ctx) }), w);
+      case 'partial':
+        if (obj.kind === 'Status') return writeJson(ctx.res, code, obj, w);
+        return writeJson(ctx.res, code, partialObject(obj, out.version), w);
+      case 'yaml':
+        return writeYaml(ctx.res, code, obj, w);
+      case 'protobuf': {
+        const enc = this.o.encoders?.get('protobuf')?.(obj, 'object');
+        if (enc) {
+          ctx.res.setHeader('content-type', 'application/vnd.kubernetes.protobuf');
+          ctx.res.setHeader('content-length', enc.length);
+          ctx.res.writeHead(code);
+          ctx.res.end(enc);
+          return;
+        }
+        return writeJson(ctx.res, code, obj, w);
+      }
+      default:
+        return writeJson(ctx.res, code, obj, w);
+    }
+  }
+
+  private writeList(ctx: RequestContext, served: ServedResource, items: KObject[], meta: ListMeta): void {
+    const out = this.output(ctx);
+    const r = served.info;
+    const w = ctx.warnings;
+    if (out.format === 'table') {
+      return writeJson(ctx.res, 200, toTable(printerForResource(r, this.o.printerFor), items, meta, { version: out.version, includeObject: this.includeObject(ctx) }), w);
+    }
+    if (out.format === 'partial') return writeJson(ctx.res, 200, partialList(items, meta, out.version), w);
+    const list = { kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta, items };
+    if (out.format === 'yaml') return writeYaml(ctx.res, 200, list, w);
+    if (out.format === 'protobuf') {
+      const enc = this.o.encoders?.get('protobuf')?.(list, 'list');
+      if (enc) {
+        ctx.res.setHeader('content-type', 'application/vnd.kubernetes.protobuf');
+        ctx.res.setHeader('content-length', enc.length);
+        ctx.res.writeHead(200);
+        ctx.res.end(enc);
+        return;
+      }
+    }
+    return writeJson(ctx.res, 200, list, w);
+  }
+
+  // ------------------------------------------------------------------ verbs
+
+  private async get(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    this.output(ctx);
+    const obj = await served.store.get(scope, ctx.info.name!);
+    this.writeObject(ctx, served, 200, obj);
+  }
+
+  private listParams(q: URLSearchParams): ListParams {
+    const limit = intParam(q, 'limit');
+    return {
+      labelSelector: q.get('labelSelector') ?? undefined,
+      fieldSelector: q.get('fieldSelector') ?? undefined,
+      limit: limit && limit > 0 ? limit : undefined,
+      continue: q.get('continue') || undefined,
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: q.get('resourceVersionMatch') || undefined,
+    };
+  }
+
+  private async list(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    this.output(ctx);
+    const res = await served.store.list(scope, this.listParams(ctx.url.searchParams));
+    const meta: ListMeta = { resourceVersion: res.resourceVersion };
+    if (res.continue) meta.continue = res.continue;
+    if (res.remainingItemCount !== undefined) meta.remainingItemCount = res.remainingItemCount;
+    this.writeList(ctx, served, res.items, meta);
+  }
+
+  private async watch(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    const out = this.output(ctx, true);
+    const q = ctx.url.searchParams;
+    const { req, res } = ctx;
+    const stream = streamWriter(res);
+    const timeoutSeconds = intParam(q, 'timeoutSeconds');
+    const params = {
+      labelSelector: q.get('labelSelector') ?? undefined,
+      fieldSelector: q.get('fieldSelector') ?? undefined,
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: q.get('resourceVersionMatch') || undefined,
+      allowWatchBookmarks: boolParam(q, 'allowWatchBookmarks') ?? false,
+      sendInitialEvents: boolParam(q, 'sendInitialEvents'),
+    };
+    if (ctx.info.name && ctx.info.legacyWatch) {
+      params.fieldSelector = params.fieldSelector ? `${params.fieldSelector},metadata.name=${ctx.info.name}` : `metadata.name=${ctx.info.name}`;
+    }
+    if (params.sendInitialEvents !== undefined && params.resourceVersionMatch !== 'NotOlderThan') {
+      throw badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan');
+    }
+    const printer = out.format === 'table' ? printerForResource(served.info, this.o.printerFor) : undefined;
+    const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
+    const pending: string[] = [];
+    let started = false;
+    let closed = false;
+    const encode = (type: WatchEventType, obj: KObject): string => {
+      let o: unknown = obj;
+      if (out.format === 'table' && printer && type !== 'BOOKMARK' && type !== 'ERROR') {
+        o = toTable(printer, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: out.version, includeObject });
+      } else if (out.format === 'partial' && type !== 'ERROR') {
+        o = partialObject(obj, out.version);
+      }
+      return JSON.stringify({ type, object: o }) + '\n';
+    };
+    const send = (line: string) => {
+      if (closed) return;
+      if (!started) pending.push(line);
+      else stream.write(line);
+    };
+    let watcher: { close(): void } | undefined;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      watcher?.close();
+      clearTimeout(timer);
+      if (!res.writableEnded) res.end();
+    };
+    const sink = {
+      event: (type: WatchEventType, obj: KObject) => send(encode(type, obj)),
+      error: (err: StatusError) => {
+        send(JSON.stringify({ type: 'ERROR', object: err.toStatus() }) + '\n');
+        close();
+      },
+    };
+    // Errors before the stream starts (bad selectors, 410) are plain Status responses.
+    watcher = await served.store.watch(scope, params, sink);
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('cache-control', 'no-cache, private');
+    res.writeHead(200);
+    stream.flushHeaders();
+    started = true;
+    for (const line of pending) stream.write(line);
+    pending.length = 0;
+    const maxSeconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : 1800 + Math.floor(Math.random() * 1800);
+    const timer = setTimeout(close, maxSeconds * 1000);
+    req.on('close', close);
+    res.on('close', close);
+    if (closed) close();
+  }
+
+  private async create(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    const q = ctx.url.searchParams;
+    const dryRun = dryRunParam(q, 'CreateOptions');
+    fieldValidationParam(q);
+    const fieldManager = fieldManagerParam(q, 'CreateOptions');
+    this.output(ctx);
+    const body = await decodeObjectBody(ctx.req);
+    if (!body) throw badRequest('the body of the request was empty');
+    const obj = await served.store.create(scope, body, { dryRun, fieldManager });
+    this.writeObject(ctx, served, 201, obj);
+  }
+
+  private async update(ctx: RequestContext, served: ServedResource, scope: RequestScope, subresource: string | undefined): Promise<void> {
+    const q = ctx.url.searchParams;
+    const dryRun = dryRunParam(q, 'UpdateOptions');
+    fieldValidationParam(q);
+    const fieldManager = fieldManagerParam(q, 'UpdateOptions');
+    this.output(ctx);
+    const body = await decodeObjectBody(ctx.req);
+    if (!body) throw badRequest('the body of the request was empty');
+    const { obj, created } = await served.store.update(scope, ctx.info.name!, body, { dryRun, fieldManager, subresource });
+    this.writeObject(ctx, served, created ? 201 : 200, obj);
+  }
+
+  private async patch(ctx: RequestContext, served: ServedResource, scope: RequestScope, subresource: string | undefined): Promise<void> {
+    const q = ctx.url.searchParams;
+    const dryRun = dryRunParam(q, 'PatchOptions');
+    fieldValidationParam(q);
+    const fieldManager = fieldManagerParam(q, 'PatchOptions');
+    this.output(ctx);
+    const { kind, patch } = await decodePatchBody(ctx.req);
+    if (kind === 'apply') {
+      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+    }
+    const obj = await served.store.patch(scope, ctx.info.name!, kind, patch, { dryRun, fieldManager, subresource });
+    this.writeObject(ctx, served, 200, obj);
+  }
+
+  private async deleteOptions(ctx: RequestContext): Promise<{ opts: DeleteOptions; dryRun: boolean }> {
+    const q = ctx.url.searchParams;
+    let dryRun = dryRunParam(q, 'DeleteOptions');
+    const opts: DeleteOptions = {};
+    const body = await decodeObjectBody(ctx.req);
+    if (body) {
+      if (body.kind !== undefined && body.kind !== 'DeleteOptions') throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (DeleteOptions)`);
+      const b = body as Record<string, unknown>;
+      if (typeof b.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = b.gracePeriodSeconds;
+      if (typeof b.propagationPolicy === 'string') opts.propagationPolicy = b.propagationPolicy;
+      if (typeof b.orphanDependents === 'boolean') opts.orphanDependents = b.orphanDependents;
+      if (isObject(b.preconditions)) {
+        opts.preconditions = {};
+        if (typeof b.preconditions.uid === 'string') opts.preconditions.uid = b.preconditions.uid;
+        if (typeof b.preconditions.resourceVersion === 'string') opts.preconditions.resourceVersion = b.preconditions.resourceVersion;
+      }
+      if (Array.isArray(b.dryRun) && b.dryRun.length) {
+        if (b.dryRun.some((v) => v !== 'All')) throw badRequest(`Invalid dry run value: ${JSON.stringify(b.dryRun)}`);
+        dryRun = true;
+      }
+    }
+    const g = intParam(q, 'gracePeriodSeconds');
+    if (g !== undefined) opts.gracePeriodSeconds = g;
+    const pp = q.get('propagationPolicy');
+    if (pp) opts.propagationPolicy = pp;
+    const od = boolParam(q, 'orphanDependents');
+    if (od !== undefined) opts.orphanDependents = od;
+    if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+      throw new StatusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"`, {
+        group: 'meta.k8s.io',
+        kind: 'DeleteOptions',
+        causes: [{ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"`, field: 'propagationPolicy' }],
+      });
+    }
+    if (opts.propagationPolicy && opts.orphanDependents !== undefined) {
+      throw new StatusError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + opts.propagationPolicy + '": orphanDependents and deletionPropagation cannot be both set', { group: 'meta.k8s.io', kind: 'DeleteOptions' });
+    }
+    if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts.gracePeriodSeconds = 0;
+    return { opts, dryRun };
+  }
+
+  private async delete(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    const { opts, dryRun } = await this.deleteOptions(ctx);
+    this.output(ctx);
+    const name = ctx.info.name!;
+    const { obj, deleted } = await served.store.delete(scope, name, opts, { dryRun });
+    const code = deleted ? 200 : 202;
+    if (served.store.cfg.returnDeletedObject || !deleted) {
+      this.writeObject(ctx, served, code, obj);
+      return;
+    }
+    const details: Record<string, unknown> = { name, group: served.info.group || undefined, kind: served.info.name, uid: obj.metadata?.uid };
+    if (!details.group) delete details.group;
+    writeJson(ctx.res, code, successStatus(details), ctx.warnings);
+  }
+
+  private async deleteCollection(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    const { opts, dryRun } = await this.deleteOptions(ctx);
+    this.output(ctx);
+    const lp = this.listParams(ctx.url.searchParams);
+    const items = await served.store.deleteCollection(scope, lp, opts, { dryRun });
+    const r = served.info;
+    const rv = await served.store.cfg.storage.currentRevision();
+    this.writeList(ctx, served, items, { resourceVersion: String(rv) });
+    void r;
+  }
+
+  // ------------------------------------------------------------------ subresources
+
+  private async handleStatus(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    const sub = served.info.subresources!.find((s) => s.name === 'status')!;
+    if (!sub.verbs.includes(ctx.info.verb)) throw METHOD_NOT_ALLOWED();
+    switch (ctx.info.verb) {
+      case 'get': {
+        this.output(ctx);
+        const obj = await served.store.get(scope, ctx.info.name!);
+        return this.writeObject(ctx, served, 200, obj);
+      }
+      case 'update':
+        return this.update(ctx, served, scope, 'status');
+      case 'patch':
+        return this.patch(ctx, served, scope, 'status');
+      default:
+        throw METHOD_NOT_ALLOWED();
+    }
+  }
+
+  private async handleScale(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    const q = ctx.url.searchParams;
+    const name = ctx.info.name!;
+    const writeScale = (code: number, obj: KObject) => {
+      const out = this.output(ctx);
+      if (out.format === 'yaml') return writeYaml(ctx.res, code, obj, ctx.warnings);
+      return writeJson(ctx.res, code, obj, ctx.warnings);
+    };
+    switch (ctx.info.verb) {
+      case 'get':
+        return writeScale(200, await served.store.getScale(scope, name));
+      case 'update': {
+        const dryRun = dryRunParam(q, 'UpdateOptions');
+        const body = await decodeObjectBody(ctx.req);
+        if (!body) throw badRequest('the body of the request was empty');
+        return writeScale(200, await served.store.updateScale(scope, name, body, { dryRun }));
+      }
+      case 'patch': {
+        const dryRun = dryRunParam(q, 'PatchOptions');
+        const { kind, patch } = await decodePatchBody(ctx.req);
+        if (kind === 'apply') throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+        return writeScale(200, await served.store.patchScale(scope, name, kind, patch, { dryRun }));
+      }
+      default:
+        throw methodNotSupported({ group: served.info.group, resource: served.info.name }, ctx.info.verb);
+    }
+  }
+}
+
+export function newAuditId(): string {
+  return randomUUID();
+}
+
+export { writeError };

@@ -1,0 +1,157 @@
+// The set of served resources: which group/version/resource is served, and the store behind each.
+import { forbidden, notFound } from '../api/errors.js';
+import type { KObject } from '../api/types.js';
+import type { Storage } from '../storage/interface.js';
+import { builtinGroups, type GroupInfo, type ResourceInfo } from './catalog.js';
+import { resourcePrefix } from './keys.js';
+import { GenericStore, type StoreConfig } from './store.js';
+import type { StoreReader } from './strategy.js';
+import { strategyFor } from './strategies/index.js';
+import { validatorFor } from './validation/index.js';
+
+/** Resources kube-apiserver answers DELETE for with the deleted object (ReturnDeletedObject). */
+const RETURN_DELETED = new Set([
+  '/pods',
+  '/services',
+  '/namespaces',
+  '/serviceaccounts',
+  '/persistentvolumes',
+  '/persistentvolumeclaims',
+  'storage.k8s.io/storageclasses',
+  'apiextensions.k8s.io/customresourcedefinitions',
+]);
+
+/** Kinds whose strategies maintain metadata.generation. */
+const GENERATION = new Set([
+  'apps/*',
+  'batch/*',
+  'autoscaling/*',
+  'policy/*',
+  'networking.k8s.io/ingresses',
+  'networking.k8s.io/networkpolicies',
+  'networking.k8s.io/ingressclasses',
+  'apiextensions.k8s.io/*',
+  'flowcontrol.apiserver.k8s.io/*',
+  'admissionregistration.k8s.io/*',
+  '/replicationcontrollers',
+  '/podtemplates',
+  'resource.k8s.io/*',
+]);
+
+/** Built-in resources served by several groups that share one storage (kube's cohabitating resources). */
+const SHARED_STORAGE: Record<string, { group: string; resource: string }> = {
+  'events.k8s.io/events': { group: '', resource: 'events' },
+};
+
+/** Namespaces with spec.finalizers are marked Terminating; the namespace controller empties and removes them. */
+function markNamespaceTerminating(ns: KObject): KObject | undefined {
+  const spec = ns.spec as { finalizers?: string[] } | undefined;
+  if (!spec?.finalizers?.length) return undefined;
+  ns.status = { ...((ns.status as Record<string, unknown> | undefined) ?? {}), phase: 'Terminating' };
+  return ns;
+}
+
+export interface ServedResource {
+  info: ResourceInfo;
+  store: GenericStore;
+}
+
+export interface RegistryOptions {
+  storage: Storage;
+  /** Key root, "/registry" by default (kube's --etcd-prefix). */
+  root?: string;
+  /** The group versions to serve. */
+  groups: GroupInfo[];
+  onChange?: (gr: { group: string; resource: string }, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KObject) => void;
+}
+
+export class ResourceRegistry {
+  private readonly served = new Map<string, ServedResource>();
+  private readonly stores = new Map<string, GenericStore>();
+  private groups: GroupInfo[];
+  readonly reader: StoreReader;
+  readonly root: string;
+
+  constructor(private readonly opts: RegistryOptions) {
+    this.root = opts.root ?? '/registry';
+    this.groups = opts.groups;
+    const self = this;
+    this.reader = {
+      async list(group, resource, namespace) {
+        const store = self.storeFor(group, resource);
+        if (!store) return [];
+        const scope = { resource: store.cfg.storageResource, namespace, user: { username: 'system:apiserver', groups: ['system:masters'] } };
+        return (await store.list(scope, {})).items;
+      },
+      async get(group, resource, namespace, name) {
+        const store = self.storeFor(group, resource);
+        return store?.getRaw(namespace, name);
+      },
+    };
+    for (const g of opts.groups) for (const v of g.versions) for (const r of v.resources) this.register(r);
+  }
+
+  private storageInfo(group: string, resource: string): ResourceInfo | undefined {
+    const target = SHARED_STORAGE[`${group}/${resource}`] ?? { group, resource };
+    const g = builtinGroups().find((x) => x.name === target.group);
+    if (!g) return undefined;
+    // The storage version is the group's most preferred version that has the resource (kube's default).
+    for (const v of g.versions) {
+      const r = v.resources.find((x) => x.name === target.resource);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private register(r: ResourceInfo): void {
+    const storageInfo = this.storageInfo(r.group, r.name) ?? r;
+    const skey = `${storageInfo.group}/${storageInfo.name}`;
+    let store = this.stores.get(skey);
+    if (!store) {
+      const cfg: StoreConfig = {
+        storageResource: storageInfo,
+        storage: this.opts.storage,
+        prefix: resourcePrefix(this.root, storageInfo),
+        strategy: strategyFor(storageInfo.group, storageInfo.name),
+        validator: validatorFor(storageInfo.group, storageInfo.name),
+        reader: this.reader,
+        returnDeletedObject: RETURN_DELETED.has(skey),
+        hasGeneration: GENERATION.has(skey) || GENERATION.has(`${storageInfo.group}/*`),
+        namespaceCheck: (ns, gr, name) => this.checkNamespace(ns, gr, name),
+        softDelete: skey === '/namespaces' ? markNamespaceTerminating : undefined,
+        onChange: this.opts.onChange ? (type, obj) => this.opts.onChange!({ group: storageInfo.group, resource: storageInfo.name }, type, obj) : undefined,
+      };
+      store = new GenericStore(cfg);
+      this.stores.set(skey, store);
+    }
+    this.served.set(`${r.group}/${r.version}/${r.name}`, { info: r, store });
+  }
+
+  private async checkNamespace(namespace: string, gr: { group: string; resource: string }, name: string): Promise<void> {
+    const ns = await this.reader.get('', 'namespaces', undefined, namespace);
+    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    const status = ns.status as { phase?: string } | undefined;
+    if (ns.metadata?.deletionTimestamp || status?.phase === 'Terminating') {
+      throw forbidden(gr, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    }
+  }
+
+  lookup(group: string, version: string, resource: string): ServedResource | undefined {
+    return this.served.get(`${group}/${version}/${resource}`);
+  }
+
+  /** The store of a resource by its storage identity (any served group that cohabits maps to it). */
+  storeFor(group: string, resource: string): GenericStore | undefined {
+    const t = SHARED_STORAGE[`${group}/${resource}`] ?? { group, resource };
+    return this.stores.get(`${t.group}/${t.resource}`);
+  }
+
+  servedGroups(): GroupInfo[] {
+    return this.groups;
+  }
+
+  /** Every served resource (all versions). */
+  all(): ServedResource[] {
+    return [...this.served.values()];
+  }
+}

@@ -1,0 +1,814 @@
+// The generic store: kube-apiserver's REST semantics (registry/generic/registry.Store) implemented once
+// for every resource. Per-type behaviour comes from a Strategy and a Validator; storage from the
+// Storage interface; output version from the conversion registry.
+import { randomUUID } from 'node:crypto';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  generateNameConflict,
+  invalid,
+  internalError,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+  resourceExpired,
+  StatusError,
+  timeout,
+} from '../api/errors.js';
+import { fieldErr, type FieldError } from '../api/field-errors.js';
+import { apiVersionOf, isObject, type KObject, type ObjectMeta, type UserInfo } from '../api/types.js';
+import {
+  CompactedError,
+  ConflictError,
+  KeyExistsError,
+  KeyNotFoundError,
+  type KeyValue,
+  type Storage,
+  type Watcher,
+} from '../storage/interface.js';
+import type { ResourceInfo } from './catalog.js';
+import { convertObject } from './conversion.js';
+import { listPrefix, objectKey } from './keys.js';
+import type { OpContext, StoreReader, Strategy } from './strategy.js';
+import type { Validator } from './validation/index.js';
+import { labelSelectorObjectToString, parseLabelSelector, type LabelSelector } from './selectors/labels.js';
+import { parseFieldSelector, selectableFields, transformFieldSelector, type FieldSelector } from './selectors/fields.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch/index.js';
+
+export interface StoreConfig {
+  /** The resource as stored (its storage group/version/kind). */
+  storageResource: ResourceInfo;
+  storage: Storage;
+  /** Key prefix ending in "/". */
+  prefix: string;
+  strategy: Strategy;
+  validator: Validator;
+  reader: StoreReader;
+  /** DELETE answers with the deleted object instead of a Status (kube's ReturnDeletedObject). */
+  returnDeletedObject: boolean;
+  /** The kind tracks metadata.generation (bumped on spec changes). */
+  hasGeneration: boolean;
+  /** Custom resources: field selectors limited to metadata.*, no strategic merge patch. */
+  custom?: boolean;
+  /** Checked before creating a namespaced object: throws when the namespace is missing or terminating. */
+  namespaceCheck?: (namespace: string, gr: { group: string; resource: string }, name: string) => Promise<void>;
+  /**
+   * Instead of removing the object, return the object to persist (kube's namespace deletion marks the
+   * namespace Terminating while spec.finalizers remain). Undefined = normal deletion.
+   */
+  softDelete?: (obj: KObject) => KObject | undefined;
+  /** Called after an object was persisted or deleted (not on dry runs), e.g. to start controllers. */
+  onChange?: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KObject) => void;
+}
+
+/** Per-request scope: which version the client talks, in which namespace, as whom. */
+export interface RequestScope {
+  resource: ResourceInfo;
+  namespace: string | undefined;
+  user: UserInfo;
+}
+
+export interface ListParams {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: KObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldManager?: string;
+  subresource?: string;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchParams {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+  allowWatchBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+}
+
+export interface WatchSink {
+  event(type: WatchEventType, obj: KObject): void;
+  error(err: StatusError): void;
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+function randomSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return s;
+}
+
+export function nowRFC3339(d = new Date()): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+function metaOf(obj: KObject): ObjectMeta {
+  if (!isObject(obj.metadata)) obj.metadata = {};
+  return obj.metadata as ObjectMeta;
+}
+
+function withoutMetaAndStatus(obj: KObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+/** Parse a resourceVersion query/body value; throws kube's 400 for garbage. */
+export function parseResourceVersion(rv: string | undefined, what = 'resource version'): number | undefined {
+  if (rv === undefined || rv === '') return undefined;
+  if (!/^\d+$/.test(rv)) throw badRequest(`invalid ${what}: ${rv}`);
+  return Number(rv);
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const j = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
+    if (j.v !== 'meta.k8s.io/v1' || typeof j.rv !== 'number' || typeof j.start !== 'string') throw new Error('bad');
+    if (j.start.includes('..') || j.start.startsWith('/')) throw new Error('bad');
+    return { rv: j.rv, start: j.start };
+  } catch {
+    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}
+
+export class GenericStore {
+  readonly gr: { group: string; resource: string };
+  constructor(readonly cfg: StoreConfig) {
+    this.gr = { group: cfg.storageResource.group, resource: cfg.storageResource.name };
+  }
+
+  private grOf(scope: RequestScope) {
+    return { group: scope.resource.group, resource: scope.resource.name };
+  }
+
+  private decode(kv: KeyValue, scope: RequestScope | undefined): KObject {
+    const obj = JSON.parse(kv.value) as KObject;
+    metaOf(obj).resourceVersion = String(kv.modRevision);
+    return scope ? this.toScope(obj, scope) : obj;
+  }
+
+  private toScope(obj: KObject, scope: RequestScope): KObject {
+    return convertObject(obj, scope.resource.group, scope.resource.version, scope.resource.kind);
+  }
+
+  private toStorage(obj: KObject): KObject {
+    const s = this.cfg.storageResource;
+    return convertObject(obj, s.group, s.version, s.kind);
+  }
+
+  private encode(obj: KObject): string {
+    const o = { ...obj, metadata: { ...metaOf(obj) } };
+    delete o.metadata.resourceVersion;
+    delete o.metadata.selfLink;
+    return JSON.stringify(o);
+  }
+
+  private key(namespace: string | undefined, name: string): string {
+    return objectKey(this.cfg.prefix, this.cfg.storageResource.namespaced ? namespace : undefined, name);
+  }
+
+  private ctx(scope: RequestScope, dryRun: boolean, subresource?: string): OpContext {
+    return { user: scope.user, namespace: scope.namespace, dryRun, resource: scope.resource, subresource, store: this.cfg.reader };
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async getRaw(namespace: string | undefined, name: string): Promise<KObject | undefined> {
+    const kv = await this.cfg.storage.get(this.key(namespace, name));
+    return kv ? this.decode(kv, undefined) : undefined;
+  }
+
+  async get(scope: RequestScope, name: string): Promise<KObject> {
+    const kv = await this.cfg.storage.get(this.key(scope.namespace, name));
+    if (!kv) throw notFound(this.grOf(scope), name);
+    return this.decode(kv, scope);
+  }
+
+  private selectors(scope: RequestScope, p: { labelSelector?: string; fieldSelector?: string }): { label?: LabelSelector; field?: FieldSelector } {
+    const label = p.labelSelector ? parseLabelSelector(p.labelSelector) : undefined;
+    let field = p.fieldSelector ? parseFieldSelector(p.fieldSelector) : undefined;
+    if (field && !field.empty()) field = transformFieldSelector(scope.resource.group, scope.resource.name, scope.resource.namespaced, field);
+    return { label: label && !label.empty() ? label : undefined, field: field && !field.empty() ? field : undefined };
+  }
+
+  private matcher(scope: RequestScope, sel: { label?: LabelSelector; field?: FieldSelector }): (obj: KObject) => boolean {
+    const { label, field } = sel;
+    if (!label && !field) return () => true;
+    const { group, name, namespaced } = scope.resource;
+    return (obj) => {
+      if (label && !label.matches(obj.metadata?.labels)) return false;
+      if (field && !field.matches(selectableFields(group, name, obj, namespaced))) return false;
+      return true;
+    };
+  }
+
+  async list(scope: RequestScope, p: ListParams): Promise<ListResult> {
+    const storage = this.cfg.storage;
+    const prefix = listPrefix(this.cfg.prefix, this.cfg.storageResource.namespaced ? scope.namespace : undefined);
+    const sel = this.selectors(scope, p);
+    const match = this.matcher(scope, sel);
+    const filtered = Boolean(sel.label || sel.field);
+    const limit = p.limit && p.limit > 0 ? p.limit : 0;
+
+    let revision: number | undefined;
+    let startKey: string | undefined;
+    if (p.continue) {
+      if (p.resourceVersion && p.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+      const tok = decodeContinue(p.continue);
+      revision = tok.rv;
+      startKey = prefix + tok.start;
+    } else {
+      const rv = parseResourceVersion(p.resourceVersion);
+      const match = p.resourceVersionMatch ?? '';
+      if (match && !['Exact', 'NotOlderThan'].includes(match)) {
+        throw invalid('meta.k8s.io', 'ListOptions', '', [fieldErr.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan'])]);
+      }
+      if (match && p.resourceVersion === undefined) {
+        throw invalid('meta.k8s.io', 'ListOptions', '', [fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided')]);
+      }
+      if (match === 'Exact') {
+        if (rv === 0 || rv === undefined) {
+          throw invalid('meta.k8s.io', 'ListOptions', '', [fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"')]);
+        }
+        revision = rv;
+      } else if (rv !== undefined && rv > 0) {
+        await this.waitForRevision(rv);
+      }
+    }
+
+    const items: KObject[] = [];
+    let listRevision = 0;
+    let more = false;
+    let remaining = 0;
+    let lastKey = '';
+    const page = limit ? Math.max(limit, 100) : 0;
+    for (;;) {
+      let res;
+      try {
+        res = await storage.list(prefix, { revision, limit: page, startKey });
+      } catch (e) {
+        if (e instanceof CompactedError) {
+          if (p.continue) {
+            throw resourceExpired(
+              'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+            );
+          }
+          throw resourceExpired(`too old resource version: ${revision} (${e.compacted})`);
+        }
+        throw e;
+      }
+      listRevision = res.revision;
+      revision = res.revision;
+      let stoppedEarly = false;
+      for (let i = 0; i < res.items.length; i++) {
+        const kv = res.items[i]!;
+        const obj = this.decode(kv, scope);
+        lastKey = kv.key;
+        if (!match(obj)) continue;
+        items.push(obj);
+        if (limit && items.length >= limit) {
+          if (i < res.items.length - 1 || res.more) {
+            more = true;
+            remaining = res.remaining + (res.items.length - 1 - i);
+          }
+          stoppedEarly = true;
+          break;
+        }
+      }
+      if (stoppedEarly || !res.more) break;
+      startKey = lastKey + '\x00';
+    }
+    const out: ListResult = { items, resourceVersion: String(listRevision) };
+    if (more) {
+      out.continue = encodeContinue(listRevision, lastKey.slice(prefix.length) + '\x00');
+      if (!filtered) out.remainingItemCount = remaining;
+    }
+    return out;
+  }
+
+  /** NotOlderThan semantics: wait briefly for the store to reach rv, as kube's watch cache does, then 504. */
+  private async waitForRevision(rv: number): Promise<void> {
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const cur = await this.cfg.storage.currentRevision();
+      if (cur >= rv) return;
+      if (Date.now() > deadline) throw timeout(`Too large resource version: ${rv}, current: ${cur}`, 1);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  private checkBodyIdentity(scope: RequestScope, obj: KObject, urlName?: string): void {
+    const want = apiVersionOf(scope.resource.group, scope.resource.version);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== want) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== scope.resource.kind) {
+      throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${scope.resource.kind})`);
+    }
+    obj.apiVersion = want;
+    obj.kind = scope.resource.kind;
+    const meta = metaOf(obj);
+    if (scope.resource.namespaced) {
+      if (meta.namespace && scope.namespace && meta.namespace !== scope.namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      if (scope.namespace) meta.namespace = scope.namespace;
+    } else if (meta.namespace) {
+      delete meta.namespace;
+    }
+    if (urlName !== undefined && meta.name !== undefined && meta.name !== '' && meta.name !== urlName) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${urlName})`);
+    }
+  }
+
+  private validateOrThrow(scope: RequestScope, obj: KObject, errs: FieldError[]): void {
+    if (errs.length) throw invalid(scope.resource.group, scope.resource.kind, metaOf(obj).name ?? '', errs);
+  }
+
+  async create(scope: RequestScope, body: KObject, opts: WriteOptions): Promise<KObject> {
+    const obj = clone(body);
+    this.checkBodyIdentity(scope, obj);
+    const { strategy, validator } = this.cfg;
+    const ctx = this.ctx(scope, opts.dryRun);
+    const meta = metaOf(obj);
+    if (this.cfg.storageResource.namespaced && this.cfg.namespaceCheck && scope.namespace) await this.cfg.namespaceCheck(scope.namespace, this.grOf(scope), meta.name ?? meta.generateName ?? "");
+
+    strategy.default?.(obj);
+    // rest.BeforeCreate: system fields are the server's.
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowRFC3339();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    delete meta.selfLink;
+    if (this.cfg.hasGeneration) meta.generation = 1;
+    else delete meta.generation;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    strategy.prepareForCreate?.(obj, ctx);
+    if (this.cfg.hasGeneration) meta.generation = 1;
+    this.validateOrThrow(scope, obj, validator.validate(obj, ctx));
+    await strategy.beforeCreate?.(obj, ctx);
+
+    const name = meta.name!;
+    const stored = this.toStorage(obj);
+    if (opts.dryRun) {
+      const existing = await this.cfg.storage.get(this.key(scope.namespace, name));
+      if (existing) throw alreadyExists(this.grOf(scope), name);
+      return obj;
+    }
+    let kv: KeyValue;
+    try {
+      kv = await this.cfg.storage.create(this.key(scope.namespace, name), this.encode(stored));
+    } catch (e) {
+      if (e instanceof KeyExistsError) {
+        if (body.metadata?.generateName && !body.metadata?.name) throw generateNameConflict(this.grOf(scope), name, 1);
+        throw alreadyExists(this.grOf(scope), name);
+      }
+      throw e;
+    }
+    const created = this.decode(kv, scope);
+    this.cfg.onChange?.('ADDED', created);
+    return created;
+  }
+
+  /**
+   * PUT. For subresource "status" only status changes; for the main resource status is kept when the
+   * resource has a status subresource.
+   */
+  async update(scope: RequestScope, name: string, body: KObject, opts: WriteOptions): Promise<{ obj: KObject; created: boolean }> {
+    const obj = clone(body);
+    this.checkBodyIdentity(scope, obj, name);
+    if (!metaOf(obj).name) metaOf(obj).name = name;
+    const key = this.key(scope.namespace, name);
+    const kv = await this.cfg.storage.get(key);
+    if (!kv) {
+      if (this.cfg.strategy.allowCreateOnUpdate && !opts.subresource) {
+        const created = await this.create(scope, obj, opts);
+        return { obj: created, created: true };
+      }
+      throw notFound(this.grOf(scope), name);
+    }
+    const wantRV = parseResourceVersion(metaOf(obj).resourceVersion, 'resourceVersion');
+    if (wantRV !== undefined && wantRV !== kv.modRevision) {
+      throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
+    }
+    const old = this.decode(kv, scope);
+    const result = await this.writeUpdate(scope, old, obj, kv.modRevision, opts);
+    return { obj: result, created: false };
+  }
+
+  /** Apply the update rules to obj (old = current stored state, in the request's version) and write with CAS. */
+  private async writeUpdate(scope: RequestScope, old: KObject, obj: KObject, expectedRev: number, opts: WriteOptions): Promise<KObject> {
+    const { strategy, validator } = this.cfg;
+    const ctx = this.ctx(scope, opts.dryRun, opts.subresource);
+    const meta = metaOf(obj);
+    const oldMeta = metaOf(old);
+    const name = oldMeta.name!;
+    if (meta.uid && meta.uid !== oldMeta.uid) {
+      throw conflict(this.grOf(scope), name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${oldMeta.uid}`);
+    }
+    strategy.default?.(obj);
+    // System fields come from the stored object.
+    meta.uid = oldMeta.uid;
+    meta.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
+    else delete meta.generation;
+    meta.resourceVersion = oldMeta.resourceVersion;
+    if (meta.managedFields === undefined && oldMeta.managedFields) meta.managedFields = oldMeta.managedFields;
+
+    const hasStatus = scope.resource.subresources?.some((s) => s.name === 'status') ?? false;
+    let errs: FieldError[];
+    if (opts.subresource === 'status') {
+      // Status writes change status only (ResetObjectMetaForStatus + spec from old).
+      const next: KObject = { ...clone(old), status: obj.status };
+      if (obj.status === undefined) delete next.status;
+      const nm = metaOf(next);
+      const om = meta;
+      // metadata other than the reset fields may change through status (kube keeps them from old anyway)
+      nm.resourceVersion = oldMeta.resourceVersion;
+      void om;
+      strategy.prepareForStatusUpdate?.(next, old, ctx);
+      errs = validator.validateStatusUpdate?.(next, old, ctx) ?? validator.validateUpdate(next, old, ctx);
+      return this.finishUpdate(scope, old, next, expectedRev, opts, errs);
+    }
+    // Other subresources (finalize, approval, ephemeralcontainers) hand in the complete next object.
+    const fieldSubresource = opts.subresource !== undefined;
+    if (hasStatus && !fieldSubresource) {
+      if (old.status === undefined) delete obj.status;
+      else obj.status = clone(old.status);
+    }
+    if (!fieldSubresource) strategy.prepareForUpdate?.(obj, old, ctx);
+    if (this.cfg.hasGeneration && withoutMetaAndStatus(obj) !== withoutMetaAndStatus(old)) {
+      meta.generation = (oldMeta.generation ?? 0) + 1;
+    }
+    errs = validator.validateUpdate(obj, old, ctx);
+    return this.finishUpdate(scope, old, obj, expectedRev, opts, errs);
+  }
+
+  private async finishUpdate(scope: RequestScope, old: KObject, obj: KObject, expectedRev: number, opts: WriteOptions, errs: FieldError[]): Promise<KObject> {
+    this.validateOrThrow(scope, obj, errs);
+    const ctx = this.ctx(scope, opts.dryRun, opts.subresource);
+    if (!opts.subresource) await this.cfg.strategy.beforeUpdate?.(obj, old, ctx);
+    const meta = metaOf(obj);
+    const name = meta.name!;
+    const key = this.key(scope.namespace, name);
+    const stored = this.toStorage(obj);
+    const encoded = this.encode(stored);
+    const oldStored = this.encode(this.toStorage(old));
+    // Deleting objects whose last finalizer was removed (kube: deleteWithoutFinalizers on update).
+    const shouldDelete =
+      Boolean(meta.deletionTimestamp) &&
+      (meta.finalizers?.length ?? 0) === 0 &&
+      (meta.deletionGracePeriodSeconds ?? 0) === 0 &&
+      this.cfg.softDelete?.(clone(obj)) === undefined;
+    if (opts.dryRun) return obj;
+    if (encoded === oldStored && !shouldDelete) return old; // no-op update: no new revision
+    try {
+      if (shouldDelete) {
+        const kv = await this.cfg.storage.delete(key, expectedRev);
+        const out = { ...obj };
+        metaOf(out).resourceVersion = String(kv.modRevision);
+        this.cfg.onChange?.('DELETED', out);
+        return out;
+      }
+      const kv = await this.cfg.storage.update(key, encoded, expectedRev);
+      const res = this.decode(kv, scope);
+      this.cfg.onChange?.('MODIFIED', res);
+      return res;
+    } catch (e) {
+      if (e instanceof ConflictError) throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
+      if (e instanceof KeyNotFoundError) throw notFound(this.grOf(scope), name);
+      throw e;
+    }
+  }
+
+  async patch(scope: RequestScope, name: string, type: PatchType, patch: unknown, opts: WriteOptions): Promise<KObject> {
+    const key = this.key(scope.namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.cfg.storage.get(key);
+      if (!kv) throw notFound(this.grOf(scope), name);
+      const old = this.decode(kv, scope);
+      let patched: KObject;
+      switch (type) {
+        case 'json':
+          patched = applyJsonPatch(old, patch);
+          break;
+        case 'merge':
+          patched = applyMergePatch(old, patch);
+          break;
+        case 'strategic': {
+          const def = scope.resource.definition;
+          if (!def || this.cfg.custom) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+          patched = applyStrategicMergePatch(old, patch, this.definitionFor(scope, opts.subresource));
+          break;
+        }
+      }
+      if (!isObject(patched)) throw badRequest('the patched object is not a JSON object');
+      const pm = metaOf(patched);
+      // A patch that names a resourceVersion is a precondition; otherwise patches retry on conflict.
+      const patchRV = isObject(patch) && isObject((patch as Record<string, unknown>).metadata) ? ((patch as { metadata: { resourceVersion?: unknown } }).metadata.resourceVersion) : undefined;
+      if (patchRV !== undefined && patchRV !== null && String(patchRV) !== String(kv.modRevision)) {
+        throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
+      }
+      if (pm.name !== name) {
+        if (!pm.name) pm.name = name;
+        else throw badRequest(`the name of the object (${pm.name}) does not match the name on the URL (${name})`);
+      }
+      pm.resourceVersion = String(kv.modRevision);
+      this.checkBodyIdentity(scope, patched, name);
+      try {
+        return await this.writeUpdate(scope, old, patched, kv.modRevision, opts);
+      } catch (e) {
+        if (e instanceof StatusError && e.reason === 'Conflict' && patchRV === undefined && attempt < 5) continue;
+        throw e;
+      }
+    }
+  }
+
+  private definitionFor(scope: RequestScope, subresource?: string): string {
+    if (subresource === 'scale') return 'io.k8s.api.autoscaling.v1.Scale';
+    return scope.resource.definition!;
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  async delete(scope: RequestScope, name: string, dopts: DeleteOptions, opts: WriteOptions): Promise<{ obj: KObject; deleted: boolean }> {
+    const key = this.key(scope.namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.cfg.storage.get(key);
+      if (!kv) throw notFound(this.grOf(scope), name);
+      const obj = this.decode(kv, scope);
+      const meta = metaOf(obj);
+      const pre = dopts.preconditions;
+      if (pre?.uid && pre.uid !== meta.uid) {
+        throw conflict(this.grOf(scope), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+        throw conflict(
+          this.grOf(scope),
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+        );
+      }
+      const finalizers = new Set(meta.finalizers ?? []);
+      const policy = dopts.propagationPolicy ?? (dopts.orphanDependents === true ? 'Orphan' : undefined);
+      if (policy === 'Foreground' && !meta.deletionTimestamp) finalizers.add('foregroundDeletion');
+      if (policy === 'Orphan' && !meta.deletionTimestamp) finalizers.add('orphan');
+      const soft = this.cfg.softDelete?.(clone(obj));
+      if (soft) {
+        if (meta.deletionTimestamp) return { obj, deleted: false };
+        const sm = metaOf(soft);
+        sm.deletionTimestamp = nowRFC3339();
+        sm.deletionGracePeriodSeconds = 0;
+        if (opts.dryRun) return { obj: soft, deleted: false };
+        try {
+          const w = await this.cfg.storage.update(key, this.encode(this.toStorage(soft)), kv.modRevision);
+          const res = this.decode(w, scope);
+          this.cfg.onChange?.('MODIFIED', res);
+          return { obj: res, deleted: false };
+        } catch (e) {
+          if (e instanceof ConflictError && attempt < 5) continue;
+          throw e;
+        }
+      }
+      const grace = this.gracePeriod(obj, dopts);
+      if (finalizers.size > 0 || grace > 0) {
+        // Graceful deletion: mark, keep.
+        if (meta.deletionTimestamp && finalizers.size === (meta.finalizers?.length ?? 0)) {
+          return { obj, deleted: false };
+        }
+        const next = clone(obj);
+        const nm = metaOf(next);
+        if (!nm.deletionTimestamp) {
+          nm.deletionTimestamp = nowRFC3339(new Date(Date.now() + grace * 1000));
+          nm.deletionGracePeriodSeconds = grace;
+          if (nm.generation !== undefined && nm.generation > 0) nm.generation += 1;
+        }
+        nm.finalizers = [...finalizers];
+        if (opts.dryRun) return { obj: next, deleted: false };
+        try {
+          const w = await this.cfg.storage.update(key, this.encode(this.toStorage(next)), kv.modRevision);
+          const res = this.decode(w, scope);
+          this.cfg.onChange?.('MODIFIED', res);
+          return { obj: res, deleted: false };
+        } catch (e) {
+          if (e instanceof ConflictError && attempt < 5) continue;
+          if (e instanceof KeyNotFoundError) throw notFound(this.grOf(scope), name);
+          throw e;
+        }
+      }
+      if (opts.dryRun) return { obj, deleted: true };
+      try {
+        const d = await this.cfg.storage.delete(key, kv.modRevision);
+        metaOf(obj).resourceVersion = String(d.modRevision);
+        this.cfg.onChange?.('DELETED', obj);
+        return { obj, deleted: true };
+      } catch (e) {
+        if (e instanceof ConflictError && attempt < 5) continue;
+        if (e instanceof KeyNotFoundError) throw notFound(this.grOf(scope), name);
+        throw e;
+      }
+    }
+  }
+
+  private gracePeriod(obj: KObject, dopts: DeleteOptions): number {
+    // Only pods bound to a node wait for a kubelet; everything else is deleted at once.
+    if (this.cfg.storageResource.group !== '' || this.cfg.storageResource.name !== 'pods') return 0;
+    const spec = isObject(obj.spec) ? obj.spec : {};
+    const status = isObject(obj.status) ? obj.status : {};
+    if (!spec.nodeName) return 0;
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') return 0;
+    if (dopts.gracePeriodSeconds !== undefined) return Math.max(0, dopts.gracePeriodSeconds);
+    const t = spec.terminationGracePeriodSeconds;
+    return typeof t === 'number' ? t : 30;
+  }
+
+  async deleteCollection(scope: RequestScope, lp: ListParams, dopts: DeleteOptions, opts: WriteOptions): Promise<KObject[]> {
+    const list = await this.list(scope, { labelSelector: lp.labelSelector, fieldSelector: lp.fieldSelector, resourceVersion: lp.resourceVersion });
+    const out: KObject[] = [];
+    for (const item of list.items) {
+      try {
+        const r = await this.delete({ ...scope, namespace: item.metadata?.namespace ?? scope.namespace }, item.metadata!.name!, dopts, opts);
+        out.push(r.obj);
+      } catch (e) {
+        if (e instanceof StatusError && e.code === 404) continue;
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- scale subresource
+
+  async getScale(scope: RequestScope, name: string): Promise<KObject> {
+    const obj = await this.get(scope, name);
+    return toScale(obj, scope);
+  }
+
+  async updateScale(scope: RequestScope, name: string, scale: KObject, opts: WriteOptions): Promise<KObject> {
+    const key = this.key(scope.namespace, name);
+    const kv = await this.cfg.storage.get(key);
+    if (!kv) throw notFound(this.grOf(scope), name);
+    const old = this.decode(kv, scope);
+    const sm = isObject(scale.metadata) ? (scale.metadata as ObjectMeta) : {};
+    if (sm.name && sm.name !== name) throw badRequest(`the name of the object (${sm.name}) does not match the name on the URL (${name})`);
+    const replicas = isObject(scale.spec) ? scale.spec.replicas : undefined;
+    const errs: FieldError[] = [];
+    if (typeof replicas === 'number' && replicas < 0) errs.push(fieldErr.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'));
+    if (errs.length) throw invalid('autoscaling', 'Scale', name, errs);
+    const rv = parseResourceVersion(sm.resourceVersion, 'resourceVersion');
+    if (rv !== undefined && rv !== kv.modRevision) throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
+    const next = clone(old);
+    const spec = isObject(next.spec) ? next.spec : (next.spec = {});
+    (spec as Record<string, unknown>).replicas = typeof replicas === 'number' ? replicas : 0;
+    const res = await this.writeUpdate(scope, old, next, kv.modRevision, { ...opts, subresource: undefined });
+    return toScale(res, scope);
+  }
+
+  async patchScale(scope: RequestScope, name: string, type: PatchType, patch: unknown, opts: WriteOptions): Promise<KObject> {
+    const cur = await this.getScale(scope, name);
+    let patched: KObject;
+    if (type === 'json') patched = applyJsonPatch(cur, patch);
+    else if (type === 'merge') patched = applyMergePatch(cur, patch);
+    else patched = applyStrategicMergePatch(cur, patch, 'io.k8s.api.autoscaling.v1.Scale');
+    return this.updateScale(scope, name, patched, opts);
+  }
+
+  // ---------------------------------------------------------------- watch
+
+  async watch(scope: RequestScope, p: WatchParams, sink: WatchSink): Promise<Watcher> {
+    const sel = this.selectors(scope, p);
+    const match = this.matcher(scope, sel);
+    const nsPrefix = listPrefix(this.cfg.prefix, this.cfg.storageResource.namespaced ? scope.namespace : undefined);
+    const rv = parseResourceVersion(p.resourceVersion);
+    let after: number;
+    const initial = p.sendInitialEvents ?? (rv === undefined || rv === 0);
+    if (initial) {
+      const list = await this.list(scope, { labelSelector: p.labelSelector, fieldSelector: p.fieldSelector, resourceVersion: rv !== undefined && rv > 0 ? String(rv) : undefined, resourceVersionMatch: rv !== undefined && rv > 0 ? 'NotOlderThan' : undefined });
+      for (const o of list.items) sink.event('ADDED', o);
+      after = Number(list.resourceVersion);
+      if (p.sendInitialEvents && p.allowWatchBookmarks) {
+        sink.event('BOOKMARK', this.bookmarkObject(scope, after, true));
+      }
+    } else {
+      after = rv!;
+    }
+    const decodeKv = (kv: KeyValue): KObject => this.decode(kv, scope);
+    try {
+      return this.cfg.storage.watch(nsPrefix, {
+        afterRevision: after,
+        onEvent: (ev) => {
+          try {
+            if (ev.type === 'DELETE') {
+              const obj = decodeKv({ ...ev.kv, modRevision: ev.revision });
+              if (match(obj)) sink.event('DELETED', obj);
+              return;
+            }
+            const obj = decodeKv(ev.kv);
+            const nowMatches = match(obj);
+            if (!ev.prevKv) {
+              if (nowMatches) sink.event('ADDED', obj);
+              return;
+            }
+            const prev = decodeKv(ev.prevKv);
+            const prevMatched = match(prev);
+            if (nowMatches && prevMatched) sink.event('MODIFIED', obj);
+            else if (nowMatches) sink.event('ADDED', obj);
+            else if (prevMatched) sink.event('DELETED', obj);
+          } catch (e) {
+            sink.error(internalError(e));
+          }
+        },
+        onError: (err) => sink.error(internalError(err)),
+        onProgress: p.allowWatchBookmarks ? (rev) => sink.event('BOOKMARK', this.bookmarkObject(scope, rev, false)) : undefined,
+      });
+    } catch (e) {
+      if (e instanceof CompactedError) throw resourceExpired(`too old resource version: ${after} (${e.compacted})`);
+      throw e;
+    }
+  }
+
+  private bookmarkObject(scope: RequestScope, rev: number, initialEventsEnd: boolean): KObject {
+    const meta: ObjectMeta = { resourceVersion: String(rev), creationTimestamp: null };
+    if (initialEventsEnd) meta.annotations = { 'k8s.io/initial-events-end': 'true' };
+    return { kind: scope.resource.kind, apiVersion: apiVersionOf(scope.resource.group, scope.resource.version), metadata: meta };
+  }
+}
+
+/** autoscaling/v1 Scale view of a scalable object. */
+export function toScale(obj: KObject, scope: RequestScope): KObject {
+  const meta = metaOf(obj);
+  const spec = isObject(obj.spec) ? obj.spec : {};
+  const status = isObject(obj.status) ? obj.status : {};
+  let selector = '';
+  const sel = spec.selector;
+  if (isObject(sel)) {
+    if (isObject(sel.matchLabels) || Array.isArray(sel.matchExpressions)) {
+      selector = labelSelectorObjectToString(sel);
+    } else {
+      // ReplicationController: a plain map selector
+      selector = Object.keys(sel).sort().map((k) => `${k}=${String(sel[k])}`).join(',');
+    }
+  }
+  const scaleStatus: Record<string, unknown> = { replicas: typeof status.replicas === 'number' ? status.replicas : 0 };
+  if (selector) scaleStatus.selector = selector;
+  void scope;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+      creationTimestamp: meta.creationTimestamp,
+    },
+    spec: { replicas: typeof spec.replicas === 'number' ? spec.replicas : 0 },
+    status: scaleStatus,
+  };
+}
+
+export { forbidden };

@@ -1,0 +1,159 @@
+// startServer: assembles storage, registry, controllers and the HTTPS (HTTP/2 + HTTP/1.1) listener.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registerBodyDecoder } from '../endpoints/body.js';
+import { ResourceHandler } from '../endpoints/resources.js';
+import { subresourceHandlers, virtualResources } from '../endpoints/special.js';
+import { OpenAPIService } from '../openapi/index.js';
+import { defaultEnabledGroups } from '../registry/catalog.js';
+import { ResourceRegistry } from '../registry/registry.js';
+import { configureServiceAllocation, kubernetesServiceIP } from '../registry/strategies/service-alloc.js';
+import type { Storage } from '../storage/interface.js';
+import { SqliteStorage } from '../storage/sqlite.js';
+import { ensureTlsMaterial } from './certs.js';
+import { Controllers } from './controllers.js';
+import { defaultAuthorizer } from './authz.js';
+import { makeHandler } from './handler.js';
+import { adminKubeconfig, writeKubeconfig, type KubeconfigObject } from './kubeconfig.js';
+import { defaultOptions, type ServerOptions } from './options.js';
+
+export interface StartOptions extends Partial<ServerOptions> {
+  /** Log to stderr (the CLI sets this). */
+  log?: boolean;
+}
+
+export interface RunningServer {
+  /** https://HOST:PORT */
+  url: string;
+  port: number;
+  /** Where the admin kubeconfig was written. */
+  kubeconfigPath: string;
+  kubeconfig: KubeconfigObject;
+  /** The data directory (a temporary one when none was given). */
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+void registerBodyDecoder;
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const o: ServerOptions = { ...defaultOptions(), ...stripUndefined(opts) };
+  if (opts.securePort === undefined && opts.dataDir === undefined) o.securePort = 0; // library default: ephemeral
+  const tempDir = o.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'kube-apiserver-ts-'));
+  const dataDir = o.dataDir ?? tempDir!;
+  mkdirSync(dataDir, { recursive: true });
+
+  configureServiceAllocation({ serviceClusterIPRange: o.serviceClusterIPRange, serviceNodePortRange: o.serviceNodePortRange });
+  const serviceIP = kubernetesServiceIP();
+  const hosts = [o.bindAddress, serviceIP];
+  if (o.advertiseAddress) hosts.push(o.advertiseAddress);
+  const tls = await ensureTlsMaterial({ dir: dataDir, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCAFile, hosts });
+
+  const storage: Storage = SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
+  let controllers: Controllers | undefined;
+  const registry = new ResourceRegistry({
+    storage,
+    root: o.etcdPrefix,
+    groups: defaultEnabledGroups(),
+    onChange: (gr, type, obj) => controllers?.onChange(gr, type, obj),
+  });
+  const openapi = new OpenAPIService(() => registry.servedGroups().flatMap((g) => g.versions));
+  const resources = new ResourceHandler({
+    registry,
+    subresources: subresourceHandlers(registry),
+    virtual: virtualResources(defaultAuthorizer, registry),
+  });
+
+  let port = o.securePort;
+  const advertise = o.advertiseAddress ?? (o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress);
+  let ready = false;
+  const storageCheck = { name: 'etcd', check: async () => void (await storage.currentRevision()) };
+  const ping = { name: 'ping', check: async () => undefined };
+  const log = { name: 'log', check: async () => undefined };
+  const readiness = {
+    name: 'poststarthook/bootstrap-controller',
+    check: async () => {
+      if (!ready) throw new Error('not finished');
+    },
+  };
+  const handler = makeHandler({
+    registry,
+    openapi,
+    resources,
+    authorizer: defaultAuthorizer,
+    serverAddress: () => `${advertise}:${port}`,
+    health: {
+      healthz: [ping, log, storageCheck, readiness],
+      livez: [ping, log, storageCheck, readiness],
+      readyz: [ping, log, storageCheck, readiness],
+    },
+  });
+
+  const server: Http2SecureServer = createSecureServer(
+    {
+      allowHTTP1: true,
+      key: tls.serverKeyPem,
+      cert: tls.serverCertPem,
+      ca: tls.clientCAPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    handler,
+  );
+  const sockets = new Set<{ destroy(): void }>();
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.securePort, o.bindAddress, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  controllers = new Controllers({ registry, caPem: tls.caCertPem, kubernetesServiceIP: serviceIP, advertiseAddress: advertise, securePort: port });
+  await controllers.bootstrap();
+  ready = true;
+
+  const host = o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress === '::' ? '::1' : o.bindAddress;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const kubeconfig = adminKubeconfig({ server: url, caPem: tls.caCertPem, certPem: tls.adminCertPem, keyPem: tls.adminKeyPem });
+  const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
+  writeKubeconfig(kubeconfigPath, kubeconfig);
+  if (opts.log) process.stderr.write(`kube-apiserver-ts listening on ${url}\n`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    kubeconfig,
+    dataDir,
+    stop() {
+      stopping ??= (async () => {
+        controllers?.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Long-running watches keep connections open: close them.
+          for (const s of sockets) s.destroy();
+        });
+        await controllers?.idle();
+        await storage.close();
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
