@@ -336,7 +336,8 @@ export class ResourceHandler {
     this.output(ctx);
     const name = ctx.info.name!;
     const { obj, deleted } = await served.store.delete(scope, name, opts, { dryRun });
-    const code = deleted ? 200 : 202;
+    // kube answers 202 only when deletion is pending and the client explicitly set orphanDependents=false.
+    const code = !deleted && opts.orphanDependents === false ? 202 : 200;
     if (served.store.cfg.returnDeletedObject || !deleted) {
       this.writeObject(ctx, served, code, obj);
       return;

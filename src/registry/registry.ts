@@ -51,6 +51,13 @@ function markNamespaceTerminating(ns: KObject): KObject | undefined {
   return ns;
 }
 
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
+function refuseImmortalNamespace(ns: KObject): void {
+  const name = ns.metadata?.name ?? '';
+  if (IMMORTAL_NAMESPACES.has(name)) throw forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
+}
+
 export interface ServedResource {
   info: ResourceInfo;
   store: GenericStore;
@@ -119,6 +126,7 @@ export class ResourceRegistry {
         hasGeneration: GENERATION.has(skey) || GENERATION.has(`${storageInfo.group}/*`),
         namespaceCheck: (ns, gr, name) => this.checkNamespace(ns, gr, name),
         softDelete: skey === '/namespaces' ? markNamespaceTerminating : undefined,
+        deleteCheck: skey === '/namespaces' ? refuseImmortalNamespace : undefined,
         onChange: this.opts.onChange ? (type, obj) => this.opts.onChange!({ group: storageInfo.group, resource: storageInfo.name }, type, obj) : undefined,
       };
       store = new GenericStore(cfg);

@@ -58,6 +58,8 @@ export interface StoreConfig {
    * namespace Terminating while spec.finalizers remain). Undefined = normal deletion.
    */
   softDelete?: (obj: KObject) => KObject | undefined;
+  /** Admission check before a delete (kube's NamespaceLifecycle refuses to delete system namespaces). */
+  deleteCheck?: (obj: KObject) => void;
   /** Called after an object was persisted or deleted (not on dry runs), e.g. to start controllers. */
   onChange?: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KObject) => void;
 }
@@ -582,6 +584,7 @@ export class GenericStore {
       if (!kv) throw notFound(this.grOf(scope), name);
       const obj = this.decode(kv, scope);
       const meta = metaOf(obj);
+      this.cfg.deleteCheck?.(obj);
       const pre = dopts.preconditions;
       if (pre?.uid && pre.uid !== meta.uid) {
         throw conflict(this.grOf(scope), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);

@@ -1,0 +1,319 @@
+// REST semantics on the wire, checked with raw HTTPS requests (what client libraries rely on).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type RunningServer } from '../src/index.js';
+import { rawClient, type RawClient } from './helpers/http.js';
+
+let server: RunningServer;
+let http: RawClient;
+
+before(async () => {
+  server = await startServer();
+  http = rawClient(server);
+});
+after(async () => {
+  await server.stop();
+});
+
+const JSON_CT = { 'content-type': 'application/json' };
+const CM = '/api/v1/namespaces/default/configmaps';
+
+async function createCM(name: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const r = await http('POST', CM, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...extra }, data: { k: 'v' } }), headers: JSON_CT });
+  assert.equal(r.status, 201, r.text);
+  return r.json();
+}
+
+describe('non-resource endpoints', () => {
+  it('/version reports 1.32', async () => {
+    const v = (await http('GET', '/version')).json<{ major: string; minor: string; gitVersion: string }>();
+    assert.equal(v.major, '1');
+    assert.equal(v.minor, '32');
+    assert.match(v.gitVersion, /^v1\.32\.\d+$/);
+  });
+
+  it('health checks answer like kube, with ?verbose and single checks', async () => {
+    for (const p of ['/healthz', '/livez', '/readyz']) {
+      const r = await http('GET', p);
+      assert.equal(r.status, 200);
+      assert.equal(r.text, 'ok');
+    }
+    const v = await http('GET', '/readyz?verbose');
+    assert.match(v.text, /^\[\+\]ping ok$/m);
+    assert.match(v.text, /^\[\+\]etcd ok$/m);
+    assert.match(v.text, /readyz check passed\n$/);
+    assert.equal((await http('GET', '/livez/ping')).text, 'ok');
+    const ex = await http('GET', '/healthz?verbose&exclude=etcd');
+    assert.match(ex.text, /^\[\+\]etcd excluded: ok$/m);
+  });
+
+  it('anonymous requests may read /version but not the API', async () => {
+    assert.equal((await http('GET', '/version', { anonymous: true })).status, 200);
+    const r = await http('GET', '/api/v1/namespaces', { anonymous: true });
+    assert.equal(r.status, 403);
+    const s = r.json<{ message: string; reason: string }>();
+    assert.equal(s.reason, 'Forbidden');
+    assert.equal(s.message, 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope');
+  });
+
+  it('serves HTTP/2', async () => {
+    const r = await http.h2get('/api/v1/namespaces/default');
+    assert.equal(r.status, 200);
+    assert.equal((JSON.parse(r.body) as { metadata: { name: string } }).metadata.name, 'default');
+  });
+});
+
+describe('errors', () => {
+  it('unknown resources are a generic 404 Status', async () => {
+    const r = await http('GET', '/api/v1/namespaces/default/foos');
+    assert.equal(r.status, 404);
+    assert.deepEqual(r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+  });
+
+  it('missing objects name the resource and the object', async () => {
+    const r = await http('GET', '/apis/apps/v1/namespaces/default/deployments/nope');
+    assert.equal(r.status, 404);
+    assert.deepEqual(r.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'deployments.apps "nope" not found',
+      reason: 'NotFound',
+      details: { name: 'nope', group: 'apps', kind: 'deployments' },
+      code: 404,
+    });
+  });
+
+  it('POST to an object path is 405', async () => {
+    const r = await http('POST', `${CM}/x`, { body: '{}', headers: JSON_CT });
+    assert.equal(r.status, 405);
+    assert.equal(r.json<{ reason: string }>().reason, 'MethodNotAllowed');
+  });
+
+  it('a name that does not match the URL is 400', async () => {
+    await createCM('named');
+    const r = await http('PUT', `${CM}/named`, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } }), headers: JSON_CT });
+    assert.equal(r.status, 400);
+    assert.equal(r.json<{ message: string }>().message, 'the name of the object (other) does not match the name on the URL (named)');
+  });
+
+  it('malformed JSON is 400 and changes nothing', async () => {
+    const r = await http('POST', CM, { body: '{"metadata": ', headers: JSON_CT });
+    assert.equal(r.status, 400);
+    assert.equal(r.json<{ reason: string }>().reason, 'BadRequest');
+  });
+
+  it('bad selectors are 400 with kube\'s messages', async () => {
+    const f = await http('GET', `${CM}?fieldSelector=${encodeURIComponent('spec.foo=bar')}`);
+    assert.equal(f.status, 400);
+    assert.equal(f.json<{ message: string }>().message, '"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"');
+    const l = await http('GET', `${CM}?labelSelector=${encodeURIComponent('a in b')}`);
+    assert.equal(l.status, 400);
+    const p = await http('GET', `/api/v1/pods?fieldSelector=${encodeURIComponent('spec.foo=bar')}`);
+    assert.equal(p.json<{ message: string }>().message, 'field label not supported: spec.foo');
+  });
+
+  it('the system namespaces cannot be deleted', async () => {
+    const r = await http('DELETE', '/api/v1/namespaces/default');
+    assert.equal(r.status, 403);
+    assert.equal(r.json<{ message: string }>().message, 'namespaces "default" is forbidden: this namespace may not be deleted');
+  });
+});
+
+describe('request bodies and query parsing', () => {
+  it('a body without Content-Type is JSON', async () => {
+    const r = await http('POST', CM, { body: JSON.stringify({ metadata: { name: 'noct' } }) });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json<{ kind: string }>().kind, 'ConfigMap');
+  });
+
+  it('YAML request bodies and YAML responses', async () => {
+    const r = await http('POST', CM, { body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  a: "1"\n', headers: { 'content-type': 'application/yaml', accept: 'application/yaml' } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.headers['content-type'], 'application/yaml');
+    assert.match(r.text, /^kind: ConfigMap$/m);
+    assert.match(r.text, /^  name: from-yaml$/m);
+  });
+
+  it('generateName makes a unique name', async () => {
+    const a = await createCM('', { generateName: 'gen-' });
+    const name = (a.metadata as { name: string }).name;
+    assert.match(name, /^gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('dryRun=All validates and answers without persisting', async () => {
+    const r = await http('POST', `${CM}?dryRun=All`, { body: JSON.stringify({ metadata: { name: 'dry' } }), headers: JSON_CT });
+    assert.equal(r.status, 201);
+    assert.equal((await http('GET', `${CM}/dry`)).status, 404);
+    const bad = await http('POST', `${CM}?dryRun=All`, { body: JSON.stringify({ metadata: { name: 'Dry!' } }), headers: JSON_CT });
+    assert.equal(bad.status, 422);
+    await createCM('dry-del');
+    assert.equal((await http('DELETE', `${CM}/dry-del?dryRun=All`)).status, 200);
+    assert.equal((await http('GET', `${CM}/dry-del`)).status, 200);
+  });
+
+  it('watch=True streams events, flushed at once', async () => {
+    const list = (await http('GET', CM)).json<{ metadata: { resourceVersion: string } }>();
+    const w = await http.stream(`${CM}?watch=True&resourceVersion=${list.metadata.resourceVersion}&fieldSelector=metadata.name%3Dwatched`);
+    assert.equal(w.status, 200);
+    assert.equal(w.headers['content-type'], 'application/json');
+    await createCM('watched');
+    await http('DELETE', `${CM}/watched`);
+    const lines = await w.waitFor(2);
+    w.stop();
+    const events = lines.map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED watched', 'DELETED watched']);
+  });
+
+  it('the legacy /watch/ path works', async () => {
+    const w = await http.stream('/api/v1/watch/namespaces/default/configmaps/kube-root-ca.crt');
+    const lines = await w.waitFor(1);
+    w.stop();
+    assert.equal((JSON.parse(lines[0]!) as { type: string }).type, 'ADDED');
+  });
+});
+
+describe('lists', () => {
+  it('limit/continue pages with remainingItemCount, and a bad continue token is 400', async () => {
+    for (const n of ['pg-a', 'pg-b', 'pg-c']) await createCM(n, { labels: { pg: 'x' } });
+    const p1 = (await http('GET', `${CM}?limit=2&labelSelector=pg%3Dx`)).json<{ items: { metadata: { name: string } }[]; metadata: { continue: string; remainingItemCount?: number } }>();
+    assert.deepEqual(p1.items.map((i) => i.metadata.name), ['pg-a', 'pg-b']);
+    assert.ok(p1.metadata.continue);
+    assert.equal(p1.metadata.remainingItemCount, undefined, 'not reported when a selector filters');
+    const p2 = (await http('GET', `${CM}?limit=2&labelSelector=pg%3Dx&continue=${encodeURIComponent(p1.metadata.continue)}`)).json<{ items: { metadata: { name: string } }[]; metadata: { continue?: string } }>();
+    assert.deepEqual(p2.items.map((i) => i.metadata.name), ['pg-c']);
+    assert.equal(p2.metadata.continue, undefined);
+    const bad = await http('GET', `${CM}?limit=2&continue=garbage`);
+    assert.equal(bad.status, 400);
+  });
+
+  it('resourceVersionMatch=Exact lists the past', async () => {
+    const before = await createCM('past');
+    const rv = (before.metadata as { resourceVersion: string }).resourceVersion;
+    await http('DELETE', `${CM}/past`);
+    const now = (await http('GET', CM)).json<{ items: { metadata: { name: string } }[] }>();
+    assert.ok(!now.items.some((i) => i.metadata.name === 'past'));
+    const then = (await http('GET', `${CM}?resourceVersion=${rv}&resourceVersionMatch=Exact`)).json<{ items: { metadata: { name: string } }[]; metadata: { resourceVersion: string } }>();
+    assert.ok(then.items.some((i) => i.metadata.name === 'past'));
+    assert.equal(then.metadata.resourceVersion, rv);
+  });
+
+  it('lists across all namespaces', async () => {
+    const r = (await http('GET', '/api/v1/configmaps?fieldSelector=metadata.name%3Dkube-root-ca.crt')).json<{ kind: string; items: { metadata: { namespace: string } }[] }>();
+    assert.equal(r.kind, 'ConfigMapList');
+    assert.deepEqual(r.items.map((i) => i.metadata.namespace).sort(), ['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+  });
+
+  it('deletecollection removes what the selector matches', async () => {
+    for (const n of ['dc-1', 'dc-2']) await createCM(n, { labels: { dc: 'y' } });
+    await createCM('dc-keep');
+    const r = await http('DELETE', `${CM}?labelSelector=dc%3Dy`);
+    assert.equal(r.status, 200);
+    assert.equal(r.json<{ kind: string }>().kind, 'ConfigMapList');
+    assert.equal((await http('GET', `${CM}/dc-1`)).status, 404);
+    assert.equal((await http('GET', `${CM}/dc-keep`)).status, 200);
+  });
+});
+
+describe('tables and metadata-only responses', () => {
+  const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+
+  it('lists as a Table with metadata rows', async () => {
+    const t = (await http('GET', CM, { headers: { accept: TABLE } })).json<{ kind: string; apiVersion: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[]; object: { kind: string } }[] }>();
+    assert.equal(t.kind, 'Table');
+    assert.equal(t.apiVersion, 'meta.k8s.io/v1');
+    assert.deepEqual(t.columnDefinitions.map((c) => c.name), ['Name', 'Data', 'Age']);
+    assert.equal(t.rows[0]!.object.kind, 'PartialObjectMetadata');
+  });
+
+  it('includeObject=Object embeds the full object; None leaves it out', async () => {
+    const o = (await http('GET', `${CM}/kube-root-ca.crt?includeObject=Object`, { headers: { accept: TABLE } })).json<{ rows: { object: { kind: string; data: Record<string, string> } }[] }>();
+    assert.equal(o.rows[0]!.object.kind, 'ConfigMap');
+    assert.ok(o.rows[0]!.object.data['ca.crt']);
+    const n = (await http('GET', `${CM}/kube-root-ca.crt?includeObject=None`, { headers: { accept: TABLE } })).json<{ rows: { object?: unknown }[] }>();
+    assert.equal(n.rows[0]!.object, undefined);
+  });
+
+  it('PartialObjectMetadataList', async () => {
+    const r = (await http('GET', CM, { headers: { accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io' } })).json<{ kind: string; items: { kind: string; apiVersion: string; metadata: { name: string }; data?: unknown }[] }>();
+    assert.equal(r.kind, 'PartialObjectMetadataList');
+    assert.equal(r.items[0]!.kind, 'PartialObjectMetadata');
+    assert.equal(r.items[0]!.data, undefined);
+  });
+
+  it('an unacceptable Accept is 406', async () => {
+    const r = await http('GET', CM, { headers: { accept: 'text/html' } });
+    assert.equal(r.status, 406);
+  });
+});
+
+describe('deletion', () => {
+  it('preconditions that do not match are a 409', async () => {
+    await createCM('pre');
+    const r = await http('DELETE', `${CM}/pre`, { body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'not-it' } }), headers: JSON_CT });
+    assert.equal(r.status, 409);
+    assert.match(r.json<{ message: string }>().message, /^Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: not-it, UID in object meta: /);
+  });
+
+  it('finalizers keep an object until they are removed', async () => {
+    await createCM('fin', { finalizers: ['example.com/hold'] });
+    const d = await http('DELETE', `${CM}/fin`);
+    assert.equal(d.status, 200);
+    const obj = d.json<{ metadata: { deletionTimestamp?: string; finalizers: string[] } }>();
+    assert.ok(obj.metadata.deletionTimestamp);
+    assert.equal((await http('GET', `${CM}/fin`)).status, 200);
+    const p = await http('PATCH', `${CM}/fin`, { body: JSON.stringify({ metadata: { finalizers: null } }), headers: { 'content-type': 'application/merge-patch+json' } });
+    assert.equal(p.status, 200, p.text);
+    assert.equal((await http('GET', `${CM}/fin`)).status, 404);
+  });
+
+  it('a pod bound to a node stays Terminating for its grace period; an unbound pod goes at once', async () => {
+    const pod = (name: string, node?: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName: node, containers: [{ name: 'c', image: 'busybox' }] } });
+    assert.equal((await http('POST', '/api/v1/namespaces/default/pods', { body: pod('free'), headers: JSON_CT })).status, 201);
+    assert.equal((await http('POST', '/api/v1/namespaces/default/pods', { body: pod('bound', 'node-1'), headers: JSON_CT })).status, 201);
+    const free = await http('DELETE', '/api/v1/namespaces/default/pods/free');
+    assert.equal(free.json<{ kind: string }>().kind, 'Pod');
+    assert.equal((await http('GET', '/api/v1/namespaces/default/pods/free')).status, 404);
+    const bound = (await http('DELETE', '/api/v1/namespaces/default/pods/bound')).json<{ metadata: { deletionGracePeriodSeconds: number } }>();
+    assert.equal(bound.metadata.deletionGracePeriodSeconds, 30);
+    assert.equal((await http('GET', '/api/v1/namespaces/default/pods/bound')).status, 200);
+    await http('DELETE', '/api/v1/namespaces/default/pods/bound?gracePeriodSeconds=0');
+    assert.equal((await http('GET', '/api/v1/namespaces/default/pods/bound')).status, 404);
+  });
+
+  it('a Terminating namespace refuses new content', async () => {
+    await http('POST', '/api/v1/namespaces', { body: JSON.stringify({ metadata: { name: 'closing' } }), headers: JSON_CT });
+    await http('POST', '/api/v1/namespaces/closing/configmaps', { body: JSON.stringify({ metadata: { name: 'held', finalizers: ['example.com/hold'] } }), headers: JSON_CT });
+    const d = await http('DELETE', '/api/v1/namespaces/closing');
+    assert.equal(d.json<{ status: { phase: string } }>().status.phase, 'Terminating');
+    const r = await http('POST', '/api/v1/namespaces/closing/configmaps', { body: JSON.stringify({ metadata: { name: 'late' } }), headers: JSON_CT });
+    assert.equal(r.status, 403);
+    assert.equal(r.json<{ message: string }>().message, 'configmaps "late" is forbidden: unable to create new content in namespace closing because it is being terminated');
+    await http('PATCH', '/api/v1/namespaces/closing/configmaps/held', { body: JSON.stringify({ metadata: { finalizers: null } }), headers: { 'content-type': 'application/merge-patch+json' } });
+    for (let i = 0; i < 50; i++) {
+      if ((await http('GET', '/api/v1/namespaces/closing')).status === 404) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.fail('namespace was not removed after its content was');
+  });
+});
+
+describe('reviews', () => {
+  it('SelfSubjectReview says who I am', async () => {
+    const r = await http('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }), headers: JSON_CT });
+    assert.equal(r.status, 201);
+    const u = r.json<{ status: { userInfo: { username: string; groups: string[] } } }>().status.userInfo;
+    assert.equal(u.username, 'kubernetes-admin');
+    assert.ok(u.groups.includes('system:masters'));
+  });
+
+  it('SelfSubjectAccessReview allows the admin', async () => {
+    const r = await http('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      body: JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'default' } } }),
+      headers: JSON_CT,
+    });
+    assert.equal(r.status, 201);
+    assert.equal(r.json<{ status: { allowed: boolean } }>().status.allowed, true);
+  });
+});
