@@ -1,0 +1,317 @@
+// Protobuf wire primitives (varints, length-delimited fields, UTF-8) tuned for kube's message shapes:
+// a growable scratch buffer for writing, a cursor over a Uint8Array for reading.
+
+export const WT_VARINT = 0;
+export const WT_FIXED64 = 1;
+export const WT_LEN = 2;
+export const WT_FIXED32 = 5;
+
+const TWO32 = 4294967296;
+
+export class ProtoWireError extends Error {}
+
+/** Appends protobuf fields to a growable buffer. Nested messages reserve one length byte and are shifted when longer. */
+export class Writer {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initial = 8192) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Copies out the written bytes. */
+  finish(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+
+  tag(no: number, wt: number): void {
+    this.uint32((no << 3) | wt);
+  }
+
+  uint32(v: number): void {
+    this.ensure(5);
+    const b = this.buf;
+    let p = this.pos;
+    while (v > 127) {
+      b[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  /** int32 semantics: negative values are sign-extended to 10 bytes. */
+  int32(v: number): void {
+    if (v >= 0) this.uint32(v);
+    else this.int64(v);
+  }
+
+  /** int64 from a JS number (exact up to 2^53). */
+  int64(v: number): void {
+    if (v >= 0 && v < TWO32) {
+      this.uint32(v);
+      return;
+    }
+    let lo: number;
+    let hi: number;
+    if (v >= 0) {
+      lo = v % TWO32 >>> 0;
+      hi = Math.floor(v / TWO32) >>> 0;
+    } else {
+      const a = -v;
+      let alo = a % TWO32 >>> 0;
+      let ahi = Math.floor(a / TWO32) >>> 0;
+      // two's complement of (ahi, alo)
+      alo = ~alo >>> 0;
+      ahi = ~ahi >>> 0;
+      alo = (alo + 1) >>> 0;
+      if (alo === 0) ahi = (ahi + 1) >>> 0;
+      lo = alo;
+      hi = ahi;
+    }
+    this.ensure(10);
+    const b = this.buf;
+    let p = this.pos;
+    while (hi !== 0 || lo > 127) {
+      b[p++] = (lo & 127) | 128;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    b[p++] = lo;
+    this.pos = p;
+  }
+
+  bool(v: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  double(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.pos);
+    this.pos += 8;
+  }
+
+  /** Starts a length-delimited body; returns the position to hand to endLen. */
+  beginLen(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  endLen(start: number): void {
+    const len = this.pos - start - 1;
+    if (len < 128) {
+      this.buf[start] = len;
+      return;
+    }
+    const extra = varintSize(len) - 1;
+    this.ensure(extra);
+    this.buf.copyWithin(start + 1 + extra, start + 1, this.pos);
+    this.pos += extra;
+    let p = start;
+    let v = len;
+    while (v > 127) {
+      this.buf[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    this.buf[p] = v;
+  }
+
+  string(s: string): void {
+    const n = s.length;
+    this.ensure(n * 3 + 5);
+    const start = this.pos++;
+    const b = this.buf;
+    let p = this.pos;
+    let i = 0;
+    if (n < 64) {
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 128) break;
+        b[p++] = c;
+      }
+    }
+    if (i < n) p += b.write(i === 0 ? s : s.slice(i), p, 'utf8');
+    this.pos = p;
+    this.endLen(start);
+  }
+
+  bytes(v: Uint8Array): void {
+    this.uint32(v.length);
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
+}
+
+export function varintSize(v: number): number {
+  return v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
+}
+
+/** A cursor over protobuf bytes. */
+export class Reader {
+  readonly buf: Buffer;
+  pos: number;
+  readonly end: number;
+
+  constructor(buf: Uint8Array, pos = 0, end = buf.length) {
+    this.buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = pos;
+    this.end = end;
+  }
+
+  uint32(): number {
+    const b = this.buf;
+    let p = this.pos;
+    if (p >= this.end) throw new ProtoWireError('unexpected EOF');
+    let c = b[p++]!;
+    let v = c & 127;
+    if (c < 128) {
+      this.pos = p;
+      return v;
+    }
+    let shift = 7;
+    for (;;) {
+      if (p >= this.end) throw new ProtoWireError('unexpected EOF');
+      c = b[p++]!;
+      if (shift < 28) v |= (c & 127) << shift;
+      else if (shift === 28) v = (v | ((c & 15) << 28)) >>> 0;
+      if (c < 128) break;
+      shift += 7;
+      if (shift > 63) throw new ProtoWireError('proto: integer overflow');
+    }
+    this.pos = p;
+    return v >>> 0;
+  }
+
+  /** Reads a varint as a signed 64-bit value (JS number; exact up to 2^53). */
+  int64(): number {
+    const b = this.buf;
+    let p = this.pos;
+    if (p < this.end && b[p]! < 128) {
+      this.pos = p + 1;
+      return b[p]!;
+    }
+    let lo = 0;
+    let hi = 0;
+    let shift = 0;
+    let c: number;
+    do {
+      if (p >= this.end) throw new ProtoWireError('unexpected EOF');
+      c = b[p++]!;
+      if (shift < 28) lo |= (c & 127) << shift;
+      else if (shift === 28) {
+        lo |= (c & 15) << 28;
+        hi |= (c & 127) >> 4;
+      } else if (shift < 64) hi |= (c & 127) << (shift - 32);
+      shift += 7;
+      if (shift > 70) throw new ProtoWireError('proto: integer overflow');
+    } while (c >= 128);
+    this.pos = p;
+    lo >>>= 0;
+    if (hi & 0x80000000) {
+      // negative: value = -(~hi:~lo + 1)
+      let nlo = ~lo >>> 0;
+      let nhi = ~hi >>> 0;
+      nlo = (nlo + 1) >>> 0;
+      if (nlo === 0) nhi = (nhi + 1) >>> 0;
+      return -(nhi * TWO32 + nlo);
+    }
+    return (hi >>> 0) * TWO32 + lo;
+  }
+
+  int32(): number {
+    return this.int64() | 0;
+  }
+
+  bool(): boolean {
+    return this.int64() !== 0;
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.end) throw new ProtoWireError('unexpected EOF');
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** Reads a length prefix and returns the end offset of the body. */
+  lenEnd(): number {
+    const len = this.uint32();
+    const e = this.pos + len;
+    if (e > this.end) throw new ProtoWireError('unexpected EOF');
+    return e;
+  }
+
+  string(): string {
+    const e = this.lenEnd();
+    const b = this.buf;
+    let p = this.pos;
+    const n = e - p;
+    if (n < 8) {
+      let s = '';
+      for (; p < e; p++) {
+        const c = b[p]!;
+        if (c >= 128) break;
+        s += String.fromCharCode(c);
+      }
+      if (p === e) {
+        this.pos = e;
+        return s;
+      }
+      p = this.pos;
+    }
+    this.pos = e;
+    return b.toString('utf8', p, e);
+  }
+
+  bytes(): Buffer {
+    const e = this.lenEnd();
+    const out = this.buf.subarray(this.pos, e);
+    this.pos = e;
+    return out;
+  }
+
+  skip(wt: number): void {
+    switch (wt) {
+      case WT_VARINT:
+        this.int64();
+        return;
+      case WT_FIXED64:
+        this.pos += 8;
+        break;
+      case WT_LEN:
+        this.pos = this.lenEnd();
+        return;
+      case WT_FIXED32:
+        this.pos += 4;
+        break;
+      case 3: {
+        // group: skip until the matching end-group tag
+        for (;;) {
+          const t = this.uint32();
+          if ((t & 7) === 4) return;
+          this.skip(t & 7);
+        }
+      }
+      default:
+        throw new ProtoWireError(`proto: illegal wireType ${wt}`);
+    }
+    if (this.pos > this.end) throw new ProtoWireError('unexpected EOF');
+  }
+}
