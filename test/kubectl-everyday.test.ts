@@ -92,7 +92,7 @@ describe('namespaces and defaults', () => {
   });
 
   it('a new namespace gets the default ServiceAccount and kube-root-ca.crt', async () => {
-    await k31.ok(['create', 'namespace', 'team-a']);
+    await k.ok(['create', 'namespace', 'team-a']);
     let sa = '';
     for (let i = 0; i < 50 && !sa.includes('default'); i++) {
       sa = (await k(['get', 'sa', '-n', 'team-a', '-o', 'name'])).stdout;
@@ -104,7 +104,7 @@ describe('namespaces and defaults', () => {
   });
 
   it('creating in a missing namespace is 404', async () => {
-    const r = await k31(['create', 'configmap', 'x', '-n', 'nope', '--from-literal=a=b']);
+    const r = await k(['create', 'configmap', 'x', '-n', 'nope', '--from-literal=a=b']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /namespaces "nope" not found/);
   });
@@ -121,7 +121,7 @@ describe('namespaces and defaults', () => {
 
 describe('configmaps and secrets', () => {
   it('create configmap (generator), get in every output form', async () => {
-    await k31.ok(['create', 'configmap', 'app-config', '--from-literal=color=blue', '--from-literal=size=3']);
+    await k.ok(['create', 'configmap', 'app-config', '--from-literal=color=blue', '--from-literal=size=3']);
     const table = await k.ok(['get', 'configmap', 'app-config']);
     assert.match(table, /^NAME\s+DATA\s+AGE$/m);
     assert.match(table, /^app-config\s+2\s+\d+s$/m);
@@ -138,7 +138,7 @@ describe('configmaps and secrets', () => {
   });
 
   it('secret generic folds data as base64; stringData is folded into data', async () => {
-    await k31.ok(['create', 'secret', 'generic', 's1', '--from-literal=user=admin']);
+    await k.ok(['create', 'secret', 'generic', 's1', '--from-literal=user=admin']);
     assert.equal(await k.ok(['get', 'secret', 's1', '-o', 'jsonpath={.data.user}']), Buffer.from('admin').toString('base64'));
     const t = await k.ok(['get', 'secret', 's1']);
     assert.match(t, /^s1\s+Opaque\s+1\s+\d+s$/m);
@@ -191,19 +191,19 @@ describe('configmaps and secrets', () => {
   });
 
   it('create of an existing object is AlreadyExists', async () => {
-    const r = await k31(['create', 'configmap', 'app-config']);
+    const r = await k(['create', 'configmap', 'app-config']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /configmaps "app-config" already exists/);
   });
 
   it('delete by name, by label and --all', async () => {
-    for (const n of ['d1', 'd2', 'd3']) await k31.ok(['create', 'configmap', n, '-n', 'team-a']);
+    for (const n of ['d1', 'd2', 'd3']) await k.ok(['create', 'configmap', n, '-n', 'team-a']);
     await k.ok(['label', 'cm', 'd2', 'd3', '-n', 'team-a', 'gone=yes']);
     assert.match(await k.ok(['delete', 'cm', 'd1', '-n', 'team-a']), /configmap "d1" deleted/);
     const byLabel = await k.ok(['delete', 'cm', '-l', 'gone=yes', '-n', 'team-a']);
     assert.match(byLabel, /configmap "d2" deleted/);
     assert.match(byLabel, /configmap "d3" deleted/);
-    await k31.ok(['create', 'configmap', 'd4', '-n', 'team-a']);
+    await k.ok(['create', 'configmap', 'd4', '-n', 'team-a']);
     const all = await k.ok(['delete', 'cm', '--all', '-n', 'team-a']);
     assert.match(all, /configmap "d4" deleted/);
     assert.match(all, /configmap "kube-root-ca.crt" deleted/);
@@ -214,7 +214,7 @@ describe('configmaps and secrets', () => {
 
 describe('workloads', () => {
   it('create deployment (generator) and read it back defaulted', async () => {
-    await k31.ok(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
+    await k.ok(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2']);
     const d = JSON.parse(await k.ok(['get', 'deploy', 'web', '-o', 'json'])) as {
       metadata: { generation: number };
       spec: { replicas: number; strategy: { type: string; rollingUpdate: { maxSurge: string } }; revisionHistoryLimit: number; template: { spec: { containers: { imagePullPolicy: string; terminationMessagePath: string }[]; restartPolicy: string } } };
@@ -275,7 +275,7 @@ describe('workloads', () => {
   });
 
   it('create service (generator) allocates a cluster IP from the service range', async () => {
-    await k31.ok(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
+    await k.ok(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
     const s = JSON.parse(await k.ok(['get', 'svc', 'web', '-o', 'json'])) as { spec: { clusterIP: string; type: string; ports: { port: number; targetPort: number; protocol: string }[] } };
     assert.match(s.spec.clusterIP, /^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
     assert.notEqual(s.spec.clusterIP, '10.96.0.1');
@@ -296,7 +296,7 @@ describe('workloads', () => {
   });
 
   it('create job (generator) and get jobs', async () => {
-    await k31.ok(['create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi']);
+    await k.ok(['create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi']);
     const j = JSON.parse(await k.ok(['get', 'job', 'once', '-o', 'json'])) as { spec: { backoffLimit: number; completions: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } } };
     assert.equal(j.spec.backoffLimit, 6);
     assert.equal(j.spec.completions, 1);

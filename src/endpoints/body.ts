@@ -4,6 +4,7 @@ import { badRequest, StatusError } from '../api/errors.js';
 import { isObject, type KObject } from '../api/types.js';
 import { contentTypeOf } from './negotiation.js';
 import { header, readBody, type Req } from './http.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 
 export type BodyDecoder = (raw: Buffer, contentType: string) => KObject | undefined;
 
@@ -44,13 +45,17 @@ export function parseYamlText(text: string): unknown {
   }
 }
 
-/** Decode an object body (POST/PUT/DELETE options). Returns undefined for an empty body. */
-export async function decodeObjectBody(req: Req): Promise<KObject | undefined> {
+/**
+ * Decode an object body (POST/PUT/DELETE options). Returns undefined for an empty body. expectedKind
+ * is the kind the endpoint takes; it only shapes error messages.
+ */
+export async function decodeObjectBody(req: Req, expectedKind?: string): Promise<KObject | undefined> {
   const raw = await readBody(req);
   const ct = contentTypeOf(header(req, 'content-type'));
+  if (raw.length === 0) return undefined;
+  if (ct === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(raw, expectedKind);
   const extra = extraDecoders.get(ct);
   if (extra) return extra(raw, ct);
-  if (raw.length === 0) return undefined;
   let v: unknown;
   if (ct === 'application/json' || ct === '*/*' || ct === 'text/plain') v = parseJsonText(raw.toString('utf8'));
   else if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml') v = parseYamlText(raw.toString('utf8'));

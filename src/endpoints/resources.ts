@@ -13,6 +13,7 @@ import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
 import { successStatus, writeError, writeJson, writeYaml } from './responses.js';
+import { encodeProtobufObject, encodeWatchEventFrame, notMarshalableError, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from './protobuf/index.js';
 import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
 
 /** Subresource endpoints that are not status/scale (logs, bindings, reviews...). */
@@ -26,8 +27,6 @@ export interface ResourceHandlerOptions {
   virtual: Map<string, SubresourceHandler>;
   /** Extra table printers (CRD printer columns). */
   printerFor?: (r: ResourceInfo) => TablePrinter | undefined;
-  /** Encoders for extra output formats (Protobuf), keyed by OutputKind format. */
-  encoders?: Map<string, (obj: unknown, kind: 'object' | 'list') => Buffer | undefined>;
 }
 
 const METHOD_NOT_ALLOWED = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
@@ -90,8 +89,9 @@ export class ResourceHandler {
 
   // ------------------------------------------------------------------ output
 
-  private output(ctx: RequestContext, stream = false): OutputKind {
-    return negotiateOutput(header(ctx.req, 'accept'), { protobuf: this.o.encoders?.has('protobuf') ?? false, stream, transforms: true });
+  /** Protobuf is served for built-in types only (as kube: never for custom resources). */
+  private output(ctx: RequestContext, served: ServedResource, stream = false): OutputKind {
+    return negotiateOutput(header(ctx.req, 'accept'), { protobuf: !served.store.cfg.custom, stream, transforms: true });
   }
 
   private includeObject(ctx: RequestContext): IncludeObject {
@@ -103,7 +103,7 @@ export class ResourceHandler {
 
   /** Write one object (or Status) in the negotiated representation. */
   writeObject(ctx: RequestContext, served: ServedResource, code: number, obj: KObject): void {
-    const out = this.output(ctx);
+    const out = this.output(ctx, served);
     const w = ctx.warnings;
     switch (out.format) {
       case 'table':
@@ -114,24 +114,15 @@ export class ResourceHandler {
         return writeJson(ctx.res, code, partialObject(obj, out.version), w);
       case 'yaml':
         return writeYaml(ctx.res, code, obj, w);
-      case 'protobuf': {
-        const enc = this.o.encoders?.get('protobuf')?.(obj, 'object');
-        if (enc) {
-          ctx.res.setHeader('content-type', 'application/vnd.kubernetes.protobuf');
-          ctx.res.setHeader('content-length', enc.length);
-          ctx.res.writeHead(code);
-          ctx.res.end(enc);
-          return;
-        }
-        return writeJson(ctx.res, code, obj, w);
-      }
+      case 'protobuf':
+        return writeProtobuf(ctx, code, obj);
       default:
         return writeJson(ctx.res, code, obj, w);
     }
   }
 
   private writeList(ctx: RequestContext, served: ServedResource, items: KObject[], meta: ListMeta): void {
-    const out = this.output(ctx);
+    const out = this.output(ctx, served);
     const r = served.info;
     const w = ctx.warnings;
     if (out.format === 'table') {
@@ -140,23 +131,14 @@ export class ResourceHandler {
     if (out.format === 'partial') return writeJson(ctx.res, 200, partialList(items, meta, out.version), w);
     const list = { kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta, items };
     if (out.format === 'yaml') return writeYaml(ctx.res, 200, list, w);
-    if (out.format === 'protobuf') {
-      const enc = this.o.encoders?.get('protobuf')?.(list, 'list');
-      if (enc) {
-        ctx.res.setHeader('content-type', 'application/vnd.kubernetes.protobuf');
-        ctx.res.setHeader('content-length', enc.length);
-        ctx.res.writeHead(200);
-        ctx.res.end(enc);
-        return;
-      }
-    }
+    if (out.format === 'protobuf') return writeProtobuf(ctx, 200, list);
     return writeJson(ctx.res, 200, list, w);
   }
 
   // ------------------------------------------------------------------ verbs
 
   private async get(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
-    this.output(ctx);
+    this.output(ctx, served);
     const obj = await served.store.get(scope, ctx.info.name!);
     this.writeObject(ctx, served, 200, obj);
   }
@@ -174,7 +156,7 @@ export class ResourceHandler {
   }
 
   private async list(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
-    this.output(ctx);
+    this.output(ctx, served);
     const res = await served.store.list(scope, this.listParams(ctx.url.searchParams));
     const meta: ListMeta = { resourceVersion: res.resourceVersion };
     if (res.continue) meta.continue = res.continue;
@@ -183,7 +165,7 @@ export class ResourceHandler {
   }
 
   private async watch(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
-    const out = this.output(ctx, true);
+    const out = this.output(ctx, served, true);
     const q = ctx.url.searchParams;
     const { req, res } = ctx;
     const stream = streamWriter(res);
@@ -204,10 +186,11 @@ export class ResourceHandler {
     }
     const printer = out.format === 'table' ? printerForResource(served.info, this.o.printerFor) : undefined;
     const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
-    const pending: string[] = [];
+    const pending: (string | Buffer)[] = [];
     let started = false;
     let closed = false;
-    const encode = (type: WatchEventType, obj: KObject): string => {
+    const encode = (type: WatchEventType, obj: KObject): string | Buffer => {
+      if (out.format === 'protobuf') return encodeWatchEventFrame(type, obj) ?? Buffer.alloc(0);
       let o: unknown = obj;
       if (out.format === 'table' && printer && type !== 'BOOKMARK' && type !== 'ERROR') {
         o = toTable(printer, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: out.version, includeObject });
@@ -216,7 +199,7 @@ export class ResourceHandler {
       }
       return JSON.stringify({ type, object: o }) + '\n';
     };
-    const send = (line: string) => {
+    const send = (line: string | Buffer) => {
       if (closed) return;
       if (!started) pending.push(line);
       else stream.write(line);
@@ -232,13 +215,13 @@ export class ResourceHandler {
     const sink = {
       event: (type: WatchEventType, obj: KObject) => send(encode(type, obj)),
       error: (err: StatusError) => {
-        send(JSON.stringify({ type: 'ERROR', object: err.toStatus() }) + '\n');
+        send(encode('ERROR', err.toStatus() as unknown as KObject));
         close();
       },
     };
     // Errors before the stream starts (bad selectors, 410) are plain Status responses.
     watcher = await served.store.watch(scope, params, sink);
-    res.setHeader('content-type', 'application/json');
+    res.setHeader('content-type', out.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json');
     res.setHeader('cache-control', 'no-cache, private');
     res.writeHead(200);
     stream.flushHeaders();
@@ -257,8 +240,8 @@ export class ResourceHandler {
     const dryRun = dryRunParam(q, 'CreateOptions');
     fieldValidationParam(q);
     const fieldManager = fieldManagerParam(q, 'CreateOptions');
-    this.output(ctx);
-    const body = await decodeObjectBody(ctx.req);
+    this.output(ctx, served);
+    const body = await decodeObjectBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
     const obj = await served.store.create(scope, body, { dryRun, fieldManager });
     this.writeObject(ctx, served, 201, obj);
@@ -269,8 +252,8 @@ export class ResourceHandler {
     const dryRun = dryRunParam(q, 'UpdateOptions');
     fieldValidationParam(q);
     const fieldManager = fieldManagerParam(q, 'UpdateOptions');
-    this.output(ctx);
-    const body = await decodeObjectBody(ctx.req);
+    this.output(ctx, served);
+    const body = await decodeObjectBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
     const { obj, created } = await served.store.update(scope, ctx.info.name!, body, { dryRun, fieldManager, subresource });
     this.writeObject(ctx, served, created ? 201 : 200, obj);
@@ -281,7 +264,7 @@ export class ResourceHandler {
     const dryRun = dryRunParam(q, 'PatchOptions');
     fieldValidationParam(q);
     const fieldManager = fieldManagerParam(q, 'PatchOptions');
-    this.output(ctx);
+    this.output(ctx, served);
     const { kind, patch } = await decodePatchBody(ctx.req);
     if (kind === 'apply') {
       throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
@@ -294,7 +277,7 @@ export class ResourceHandler {
     const q = ctx.url.searchParams;
     let dryRun = dryRunParam(q, 'DeleteOptions');
     const opts: DeleteOptions = {};
-    const body = await decodeObjectBody(ctx.req);
+    const body = await decodeObjectBody(ctx.req, 'DeleteOptions');
     if (body) {
       if (body.kind !== undefined && body.kind !== 'DeleteOptions') throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (DeleteOptions)`);
       const b = body as Record<string, unknown>;
@@ -333,7 +316,7 @@ export class ResourceHandler {
 
   private async delete(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
     const { opts, dryRun } = await this.deleteOptions(ctx);
-    this.output(ctx);
+    this.output(ctx, served);
     const name = ctx.info.name!;
     const { obj, deleted } = await served.store.delete(scope, name, opts, { dryRun });
     // kube answers 202 only when deletion is pending and the client explicitly set orphanDependents=false.
@@ -349,7 +332,7 @@ export class ResourceHandler {
 
   private async deleteCollection(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
     const { opts, dryRun } = await this.deleteOptions(ctx);
-    this.output(ctx);
+    this.output(ctx, served);
     const lp = this.listParams(ctx.url.searchParams);
     const items = await served.store.deleteCollection(scope, lp, opts, { dryRun });
     const r = served.info;
@@ -365,7 +348,7 @@ export class ResourceHandler {
     if (!sub.verbs.includes(ctx.info.verb)) throw METHOD_NOT_ALLOWED();
     switch (ctx.info.verb) {
       case 'get': {
-        this.output(ctx);
+        this.output(ctx, served);
         const obj = await served.store.get(scope, ctx.info.name!);
         return this.writeObject(ctx, served, 200, obj);
       }
@@ -382,8 +365,9 @@ export class ResourceHandler {
     const q = ctx.url.searchParams;
     const name = ctx.info.name!;
     const writeScale = (code: number, obj: KObject) => {
-      const out = this.output(ctx);
+      const out = this.output(ctx, served);
       if (out.format === 'yaml') return writeYaml(ctx.res, code, obj, ctx.warnings);
+      if (out.format === 'protobuf') return writeProtobuf(ctx, code, obj);
       return writeJson(ctx.res, code, obj, ctx.warnings);
     };
     switch (ctx.info.verb) {
@@ -391,7 +375,7 @@ export class ResourceHandler {
         return writeScale(200, await served.store.getScale(scope, name));
       case 'update': {
         const dryRun = dryRunParam(q, 'UpdateOptions');
-        const body = await decodeObjectBody(ctx.req);
+        const body = await decodeObjectBody(ctx.req, 'Scale');
         if (!body) throw badRequest('the body of the request was empty');
         return writeScale(200, await served.store.updateScale(scope, name, body, { dryRun }));
       }
@@ -405,6 +389,17 @@ export class ResourceHandler {
         throw methodNotSupported({ group: served.info.group, resource: served.info.name }, ctx.info.verb);
     }
   }
+}
+
+function writeProtobuf(ctx: RequestContext, code: number, obj: KObject): void {
+  const enc = encodeProtobufObject(obj);
+  if (!enc) throw notMarshalableError(obj.kind ?? 'Unknown');
+  for (const w of ctx.warnings) ctx.res.setHeader('warning', `299 - ${JSON.stringify(w)}`);
+  ctx.res.setHeader('cache-control', 'no-cache, private');
+  ctx.res.setHeader('content-type', PROTOBUF_MEDIA_TYPE);
+  ctx.res.setHeader('content-length', enc.length);
+  ctx.res.writeHead(code);
+  ctx.res.end(enc);
 }
 
 export function newAuditId(): string {
