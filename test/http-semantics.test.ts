@@ -136,6 +136,17 @@ describe('request bodies and query parsing', () => {
     assert.match(r.text, /^  name: from-yaml$/m);
   });
 
+  it('fieldValidation: duplicate and unknown fields are a 400 in Strict mode, warnings in Warn mode', async () => {
+    const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup","name":"dup"},"bogus":1}';
+    const strict = await http('POST', `${CM}?fieldValidation=Strict`, { body, headers: JSON_CT });
+    assert.equal(strict.status, 400);
+    assert.equal(strict.json<{ message: string }>().message, 'strict decoding error: duplicate field "metadata.name", unknown field "bogus"');
+    const warn = await http('POST', `${CM}?fieldValidation=Warn`, { body, headers: JSON_CT });
+    assert.equal(warn.status, 201);
+    assert.deepEqual(warn.headers['warning'], '299 - "duplicate field \\"metadata.name\\"", 299 - "unknown field \\"bogus\\""');
+    assert.equal(warn.json<Record<string, unknown>>().bogus, undefined);
+  });
+
   it('generateName makes a unique name', async () => {
     const a = await createCM('', { generateName: 'gen-' });
     const name = (a.metadata as { name: string }).name;

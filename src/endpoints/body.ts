@@ -5,6 +5,7 @@ import { isObject, type KObject } from '../api/types.js';
 import { contentTypeOf } from './negotiation.js';
 import { header, readBody, type Req } from './http.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
+import { duplicateJsonFields } from '../registry/field-validation.js';
 
 export type BodyDecoder = (raw: Buffer, contentType: string) => KObject | undefined;
 
@@ -39,7 +40,7 @@ function goJsonError(e: Error, text: string): string {
 
 export function parseYamlText(text: string): unknown {
   try {
-    return parseYaml(text);
+    return parseYaml(text, { uniqueKeys: false });
   } catch (e) {
     throw badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -50,8 +51,19 @@ export function parseYamlText(text: string): unknown {
  * is the kind the endpoint takes; it only shapes error messages.
  */
 export async function decodeObjectBody(req: Req, expectedKind?: string): Promise<KObject | undefined> {
+  return (await decodeWriteBody(req, expectedKind)).obj;
+}
+
+/** Like decodeObjectBody, also reporting fields that appear twice in one JSON object. */
+export async function decodeWriteBody(req: Req, expectedKind?: string): Promise<{ obj: KObject | undefined; duplicates: string[] }> {
   const raw = await readBody(req);
   const ct = contentTypeOf(header(req, 'content-type'));
+  const obj = decodeRaw(raw, ct, expectedKind);
+  const duplicates = obj && (ct === 'application/json' || ct === '*/*') ? duplicateJsonFields(raw.toString('utf8')) : [];
+  return { obj, duplicates };
+}
+
+function decodeRaw(raw: Buffer, ct: string, expectedKind?: string): KObject | undefined {
   if (raw.length === 0) return undefined;
   if (ct === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(raw, expectedKind);
   const extra = extraDecoders.get(ct);

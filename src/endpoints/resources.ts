@@ -2,13 +2,14 @@
 // /api/v1/... and /apis/GROUP/VERSION/..., the status and scale subresources, and dispatch to the
 // special (non-persisted) endpoints.
 import { randomUUID } from 'node:crypto';
-import { badRequest, methodNotSupported, pathNotFound, StatusError } from '../api/errors.js';
+import { badRequest, invalid, methodNotSupported, pathNotFound, StatusError } from '../api/errors.js';
+import { fieldErr } from '../api/field-errors.js';
 import { apiVersionOf, isObject, type KObject, type ListMeta } from '../api/types.js';
 import type { ResourceInfo } from '../registry/catalog.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
-import type { DeleteOptions, ListParams, RequestScope, WatchEventType } from '../registry/store.js';
+import type { DeleteOptions, ListParams, RequestScope, WatchEventType, WriteOptions } from '../registry/store.js';
 import type { TablePrinter } from '../registry/printers/index.js';
-import { decodeObjectBody, decodePatchBody } from './body.js';
+import { decodeObjectBody, decodePatchBody, decodeWriteBody } from './body.js';
 import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
@@ -237,40 +238,52 @@ export class ResourceHandler {
 
   private async create(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
     const q = ctx.url.searchParams;
-    const dryRun = dryRunParam(q, 'CreateOptions');
-    fieldValidationParam(q);
-    const fieldManager = fieldManagerParam(q, 'CreateOptions');
+    const opts = this.writeOptions(ctx, 'CreateOptions', undefined);
     this.output(ctx, served);
-    const body = await decodeObjectBody(ctx.req, served.info.kind);
+    const { obj: body, duplicates } = await decodeWriteBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
-    const obj = await served.store.create(scope, body, { dryRun, fieldManager });
+    void q;
+    const obj = await served.store.create(scope, body, { ...opts, duplicateFields: duplicates });
     this.writeObject(ctx, served, 201, obj);
   }
 
   private async update(ctx: RequestContext, served: ServedResource, scope: RequestScope, subresource: string | undefined): Promise<void> {
-    const q = ctx.url.searchParams;
-    const dryRun = dryRunParam(q, 'UpdateOptions');
-    fieldValidationParam(q);
-    const fieldManager = fieldManagerParam(q, 'UpdateOptions');
+    const opts = this.writeOptions(ctx, 'UpdateOptions', subresource);
     this.output(ctx, served);
-    const body = await decodeObjectBody(ctx.req, served.info.kind);
+    const { obj: body, duplicates } = await decodeWriteBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
-    const { obj, created } = await served.store.update(scope, ctx.info.name!, body, { dryRun, fieldManager, subresource });
+    const { obj, created } = await served.store.update(scope, ctx.info.name!, body, { ...opts, duplicateFields: duplicates });
     this.writeObject(ctx, served, created ? 201 : 200, obj);
   }
 
   private async patch(ctx: RequestContext, served: ServedResource, scope: RequestScope, subresource: string | undefined): Promise<void> {
     const q = ctx.url.searchParams;
-    const dryRun = dryRunParam(q, 'PatchOptions');
-    fieldValidationParam(q);
-    const fieldManager = fieldManagerParam(q, 'PatchOptions');
+    const opts = this.writeOptions(ctx, 'PatchOptions', subresource);
     this.output(ctx, served);
     const { kind, patch } = await decodePatchBody(ctx.req);
     if (kind === 'apply') {
-      throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+      const force = boolParam(q, 'force') ?? false;
+      const { obj, created } = await served.store.apply(scope, ctx.info.name!, patch, { ...opts, force });
+      this.writeObject(ctx, served, created ? 201 : 200, obj);
+      return;
     }
-    const obj = await served.store.patch(scope, ctx.info.name!, kind, patch, { dryRun, fieldManager, subresource });
+    if (boolParam(q, 'force') !== undefined) {
+      throw invalid('meta.k8s.io', 'PatchOptions', '', [fieldErr.forbidden('force', 'may not be specified for non-apply patch')]);
+    }
+    const obj = await served.store.patch(scope, ctx.info.name!, kind, patch, opts);
     this.writeObject(ctx, served, 200, obj);
+  }
+
+  private writeOptions(ctx: RequestContext, kind: string, subresource: string | undefined): WriteOptions {
+    const q = ctx.url.searchParams;
+    return {
+      dryRun: dryRunParam(q, kind),
+      fieldValidation: fieldValidationParam(q),
+      fieldManager: fieldManagerParam(q, kind),
+      subresource,
+      userAgent: header(ctx.req, 'user-agent'),
+      warnings: ctx.warnings,
+    };
   }
 
   private async deleteOptions(ctx: RequestContext): Promise<{ opts: DeleteOptions; dryRun: boolean }> {
@@ -374,16 +387,16 @@ export class ResourceHandler {
       case 'get':
         return writeScale(200, await served.store.getScale(scope, name));
       case 'update': {
-        const dryRun = dryRunParam(q, 'UpdateOptions');
+        const opts = this.writeOptions(ctx, 'UpdateOptions', undefined);
         const body = await decodeObjectBody(ctx.req, 'Scale');
         if (!body) throw badRequest('the body of the request was empty');
-        return writeScale(200, await served.store.updateScale(scope, name, body, { dryRun }));
+        return writeScale(200, await served.store.updateScale(scope, name, body, opts));
       }
       case 'patch': {
-        const dryRun = dryRunParam(q, 'PatchOptions');
+        const opts = this.writeOptions(ctx, 'PatchOptions', undefined);
         const { kind, patch } = await decodePatchBody(ctx.req);
         if (kind === 'apply') throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
-        return writeScale(200, await served.store.patchScale(scope, name, kind, patch, { dryRun }));
+        return writeScale(200, await served.store.patchScale(scope, name, kind, patch, opts));
       }
       default:
         throw methodNotSupported({ group: served.info.group, resource: served.info.name }, ctx.info.verb);
@@ -394,7 +407,7 @@ export class ResourceHandler {
 function writeProtobuf(ctx: RequestContext, code: number, obj: KObject): void {
   const enc = encodeProtobufObject(obj);
   if (!enc) throw notMarshalableError(obj.kind ?? 'Unknown');
-  for (const w of ctx.warnings) ctx.res.setHeader('warning', `299 - ${JSON.stringify(w)}`);
+  if (ctx.warnings.length) ctx.res.setHeader('warning', ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
   ctx.res.setHeader('cache-control', 'no-cache, private');
   ctx.res.setHeader('content-type', PROTOBUF_MEDIA_TYPE);
   ctx.res.setHeader('content-length', enc.length);

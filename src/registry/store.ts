@@ -35,6 +35,9 @@ import type { Validator } from './validation/index.js';
 import { labelSelectorObjectToString, parseLabelSelector, type LabelSelector } from './selectors/labels.js';
 import { parseFieldSelector, selectableFields, transformFieldSelector, type FieldSelector } from './selectors/fields.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch/index.js';
+import { builtinTypeResolver, defaultResetFields, managerFromUserAgent, recordUpdate, serverSideApply, type TypeResolver } from './apply/index.js';
+import { enforceFieldValidation, pruneUnknownFields, type FieldValidation } from './field-validation.js';
+import { normalizeGoJson } from './normalize.js';
 
 export interface StoreConfig {
   /** The resource as stored (its storage group/version/kind). */
@@ -51,6 +54,10 @@ export interface StoreConfig {
   hasGeneration: boolean;
   /** Custom resources: field selectors limited to metadata.*, no strategic merge patch. */
   custom?: boolean;
+  /** Field ownership types for a served version (built-ins: from the OpenAPI definition). */
+  typeResolver?: (r: ResourceInfo) => TypeResolver | undefined;
+  /** Drop undeclared fields from a body; returns their paths (built-ins: OpenAPI definition; CRDs: structural schema). */
+  pruneFields?: (r: ResourceInfo, obj: KObject) => string[];
   /** Checked before creating a namespaced object: throws when the namespace is missing or terminating. */
   namespaceCheck?: (namespace: string, gr: { group: string; resource: string }, name: string) => Promise<void>;
   /**
@@ -91,6 +98,22 @@ export interface WriteOptions {
   dryRun: boolean;
   fieldManager?: string;
   subresource?: string;
+  /** The client's User-Agent: kube derives the field manager from it when fieldManager is absent. */
+  userAgent?: string;
+  /** Unknown/duplicate field handling for the request body (default Warn, as kube). */
+  fieldValidation?: FieldValidation;
+  /** Duplicate field paths the body decoder found. */
+  duplicateFields?: string[];
+  /** Warning header texts are appended here. */
+  warnings?: string[];
+  /** Internal: managedFields were already computed (apply). */
+  managedFieldsDone?: boolean;
+  /** Internal: record field ownership as made through this subresource (scale). */
+  trackSubresource?: string;
+}
+
+export interface ApplyOptions extends WriteOptions {
+  force: boolean;
 }
 
 export interface DeleteOptions {
@@ -204,6 +227,50 @@ export class GenericStore {
 
   private key(namespace: string | undefined, name: string): string {
     return objectKey(this.cfg.prefix, this.cfg.storageResource.namespaced ? namespace : undefined, name);
+  }
+
+  private types(scope: RequestScope): TypeResolver | undefined {
+    if (this.cfg.typeResolver) return this.cfg.typeResolver(scope.resource);
+    const def = scope.resource.definition;
+    if (!def) return undefined;
+    try {
+      return builtinTypeResolver(def);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private manager(opts: WriteOptions): string {
+    return opts.fieldManager ?? managerFromUserAgent(opts.userAgent);
+  }
+
+  private hasStatusSubresource(scope: RequestScope): boolean {
+    return scope.resource.subresources?.some((s) => s.name === 'status') ?? false;
+  }
+
+  /** Record the Update operation's field ownership in next.metadata.managedFields. */
+  private trackUpdate(scope: RequestScope, old: KObject | undefined, next: KObject, opts: WriteOptions): KObject {
+    if (opts.managedFieldsDone) return next;
+    const types = this.types(scope);
+    if (!types) return next;
+    const sub = opts.subresource === 'status' ? 'status' : opts.trackSubresource;
+    return recordUpdate(old, next, types, {
+      manager: this.manager(opts),
+      apiVersion: apiVersionOf(scope.resource.group, scope.resource.version),
+      subresource: sub,
+      now: new Date(),
+      resetFields: defaultResetFields(sub, this.hasStatusSubresource(scope)),
+    });
+  }
+
+  /**
+   * Decode as kube does into typed structs: unknown fields are dropped (Strict/Warn report them) and
+   * zero-valued omitempty fields vanish.
+   */
+  private checkFields(scope: RequestScope, obj: KObject, opts: WriteOptions, normalize = true): void {
+    const unknown = this.cfg.pruneFields ? this.cfg.pruneFields(scope.resource, obj) : pruneUnknownFields(obj, scope.resource.definition);
+    enforceFieldValidation(opts.fieldValidation ?? 'Warn', unknown, opts.duplicateFields ?? [], opts.warnings);
+    if (normalize && !this.cfg.custom) normalizeGoJson(obj, scope.resource.definition);
   }
 
   private ctx(scope: RequestScope, dryRun: boolean, subresource?: string): OpContext {
@@ -374,6 +441,7 @@ export class GenericStore {
     const meta = metaOf(obj);
     if (this.cfg.storageResource.namespaced && this.cfg.namespaceCheck && scope.namespace) await this.cfg.namespaceCheck(scope.namespace, this.grOf(scope), meta.name ?? meta.generateName ?? "");
 
+    this.checkFields(scope, obj, opts);
     strategy.default?.(obj);
     // rest.BeforeCreate: system fields are the server's.
     meta.uid = randomUUID();
@@ -385,6 +453,8 @@ export class GenericStore {
     if (this.cfg.hasGeneration) meta.generation = 1;
     else delete meta.generation;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    const tracked = this.trackUpdate(scope, undefined, obj, opts);
+    if (tracked !== obj) meta.managedFields = tracked.metadata?.managedFields;
     strategy.prepareForCreate?.(obj, ctx);
     if (this.cfg.hasGeneration) meta.generation = 1;
     this.validateOrThrow(scope, obj, validator.validate(obj, ctx));
@@ -419,6 +489,7 @@ export class GenericStore {
   async update(scope: RequestScope, name: string, body: KObject, opts: WriteOptions): Promise<{ obj: KObject; created: boolean }> {
     const obj = clone(body);
     this.checkBodyIdentity(scope, obj, name);
+    if (!opts.managedFieldsDone) this.checkFields(scope, obj, { ...opts, fieldValidation: opts.subresource && opts.subresource !== 'status' ? 'Ignore' : opts.fieldValidation });
     if (!metaOf(obj).name) metaOf(obj).name = name;
     const key = this.key(scope.namespace, name);
     const kv = await this.cfg.storage.get(key);
@@ -459,7 +530,6 @@ export class GenericStore {
     if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
     else delete meta.generation;
     meta.resourceVersion = oldMeta.resourceVersion;
-    if (meta.managedFields === undefined && oldMeta.managedFields) meta.managedFields = oldMeta.managedFields;
 
     const hasStatus = scope.resource.subresources?.some((s) => s.name === 'status') ?? false;
     let errs: FieldError[];
@@ -471,7 +541,10 @@ export class GenericStore {
       const om = meta;
       // metadata other than the reset fields may change through status (kube keeps them from old anyway)
       nm.resourceVersion = oldMeta.resourceVersion;
-      void om;
+      if (om.managedFields !== undefined) nm.managedFields = om.managedFields;
+      else delete nm.managedFields;
+      const trackedStatus = this.trackUpdate(scope, old, next, opts);
+      if (trackedStatus.metadata?.managedFields !== undefined) nm.managedFields = trackedStatus.metadata.managedFields;
       strategy.prepareForStatusUpdate?.(next, old, ctx);
       errs = validator.validateStatusUpdate?.(next, old, ctx) ?? validator.validateUpdate(next, old, ctx);
       return this.finishUpdate(scope, old, next, expectedRev, opts, errs);
@@ -482,7 +555,14 @@ export class GenericStore {
       if (old.status === undefined) delete obj.status;
       else obj.status = clone(old.status);
     }
-    if (!fieldSubresource) strategy.prepareForUpdate?.(obj, old, ctx);
+    if (!fieldSubresource) {
+      const tracked = this.trackUpdate(scope, old, obj, opts);
+      if (tracked.metadata?.managedFields !== undefined) meta.managedFields = tracked.metadata.managedFields;
+      else delete meta.managedFields;
+      strategy.prepareForUpdate?.(obj, old, ctx);
+    } else if (oldMeta.managedFields) {
+      meta.managedFields = oldMeta.managedFields;
+    }
     if (this.cfg.hasGeneration && withoutMetaAndStatus(obj) !== withoutMetaAndStatus(old)) {
       meta.generation = (oldMeta.generation ?? 0) + 1;
     }
@@ -561,10 +641,64 @@ export class GenericStore {
       }
       pm.resourceVersion = String(kv.modRevision);
       this.checkBodyIdentity(scope, patched, name);
+      this.checkFields(scope, patched, opts);
       try {
         return await this.writeUpdate(scope, old, patched, kv.modRevision, opts);
       } catch (e) {
         if (e instanceof StatusError && e.reason === 'Conflict' && patchRV === undefined && attempt < 5) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Server-side apply (PATCH with application/apply-patch+yaml): creates the object when it is missing. */
+  async apply(scope: RequestScope, name: string, body: unknown, opts: ApplyOptions): Promise<{ obj: KObject; created: boolean }> {
+    if (!isObject(body)) throw badRequest('error decoding YAML: the apply patch must be an object');
+    const types = this.types(scope);
+    if (!types) throw new StatusError(415, 'UnsupportedMediaType', 'apply patches are not supported for this resource');
+    if (!opts.fieldManager) {
+      throw invalid('meta.k8s.io', 'PatchOptions', '', [fieldErr.required('fieldManager', 'is required for apply patch')]);
+    }
+    const applied = clone(body) as KObject;
+    const bm = metaOf(applied);
+    if (bm.name !== undefined && bm.name !== name) throw badRequest(`the name of the object (${bm.name}) does not match the name on the URL (${name})`);
+    if (scope.resource.namespaced && bm.namespace && scope.namespace && bm.namespace !== scope.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    // Apply configurations keep explicit zero values (field ownership); the merged result is normalized.
+    this.checkFields(scope, applied, opts, false);
+    const sub = opts.subresource === 'status' ? 'status' : undefined;
+    const key = this.key(scope.namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.cfg.storage.get(key);
+      const live = kv ? this.decode(kv, scope) : undefined;
+      if (!live && sub) throw notFound(this.grOf(scope), name);
+      const merged = serverSideApply(live, applied, types, {
+        manager: opts.fieldManager,
+        force: opts.force,
+        apiVersion: apiVersionOf(scope.resource.group, scope.resource.version),
+        subresource: sub,
+        now: new Date(),
+        kind: scope.resource.kind,
+        resetFields: defaultResetFields(sub, this.hasStatusSubresource(scope)),
+      });
+      const mm = metaOf(merged);
+      if (!mm.name) mm.name = name;
+      if (!this.cfg.custom) normalizeGoJson(merged, scope.resource.definition);
+      try {
+        if (!live) {
+          const created = await this.create(scope, merged, { ...opts, managedFieldsDone: true, fieldValidation: 'Ignore' });
+          return { obj: created, created: true };
+        }
+        const rvWanted = parseResourceVersion(bm.resourceVersion, 'resourceVersion');
+        if (rvWanted !== undefined && rvWanted !== kv!.modRevision) throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
+        mm.resourceVersion = String(kv!.modRevision);
+        this.checkBodyIdentity(scope, merged, name);
+        const res = await this.writeUpdate(scope, live, merged, kv!.modRevision, { ...opts, managedFieldsDone: true, subresource: sub });
+        return { obj: res, created: false };
+      } catch (e) {
+        const retriable = e instanceof StatusError && (e.reason === 'Conflict' || e.reason === 'AlreadyExists') && !(e.details?.causes?.some((c) => c.reason === 'FieldManagerConflict'));
+        if (retriable && bm.resourceVersion === undefined && attempt < 5) continue;
         throw e;
       }
     }
@@ -707,7 +841,7 @@ export class GenericStore {
     const next = clone(old);
     const spec = isObject(next.spec) ? next.spec : (next.spec = {});
     (spec as Record<string, unknown>).replicas = typeof replicas === 'number' ? replicas : 0;
-    const res = await this.writeUpdate(scope, old, next, kv.modRevision, { ...opts, subresource: undefined });
+    const res = await this.writeUpdate(scope, old, next, kv.modRevision, { ...opts, subresource: undefined, trackSubresource: 'scale' });
     return toScale(res, scope);
   }
 
