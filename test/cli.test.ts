@@ -75,6 +75,9 @@ describe('command line', () => {
     const c = await run(['--service-cluster-ip-range', '10.0.0.0/33']);
     assert.notEqual(c.code, 0);
     assert.match(c.out, /--service-cluster-ip-range/);
+    const d = await run(['--runtime-config', 'nosuch.example.com/v1=true']);
+    assert.notEqual(d.code, 0);
+    assert.match(d.out, /--runtime-config.*unknown api groups nosuch\.example\.com/);
   });
 
   it('--help prints the flags', async () => {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, invalid, methodNotSupported, pathNotFound, StatusError } from '../api/errors.js';
 import { fieldErr } from '../api/field-errors.js';
+import { deprecationWarning } from '../registry/deprecation.js';
 import { apiVersionOf, isObject, type KObject, type ListMeta } from '../api/types.js';
 import type { ResourceInfo } from '../registry/catalog.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
@@ -45,6 +46,8 @@ export class ResourceHandler {
     if (!r.namespaced && namespace !== undefined) throw pathNotFound();
     if (r.namespaced && namespace === undefined && info.name !== undefined) throw pathNotFound();
     const scope: RequestScope = { resource: r, namespace, user: ctx.user };
+    const deprecated = deprecationWarning(r.group, r.version, r.kind);
+    if (deprecated) ctx.warnings.push(deprecated);
 
     const virt = this.o.virtual.get(`${r.group}|${r.name}`);
     if (virt && !info.subresource) {

@@ -27,8 +27,6 @@ export function convertObject(obj: KObject, group: string, version: string, kind
   const fromGroup = slash < 0 ? '' : from.slice(0, slash);
   const fromVersion = slash < 0 ? from : from.slice(slash + 1);
   const fn = converters.get(key(group, kind, fromVersion, version)) ?? (fromGroup === group ? undefined : converters.get(`${fromGroup}|${obj.kind}|${fromVersion}|${group}/${version}`));
-  const out = fn ? fn(obj) : { ...obj };
-  out.apiVersion = target;
-  out.kind = kind;
-  return out;
+  const { apiVersion: _a, kind: _k, ...rest } = fn ? fn(obj) : obj;
+  return { kind, apiVersion: target, ...rest };
 }

@@ -3,9 +3,11 @@ import { forbidden, notFound } from '../api/errors.js';
 import type { KObject } from '../api/types.js';
 import type { Storage } from '../storage/interface.js';
 import { builtinGroups, type GroupInfo, type ResourceInfo } from './catalog.js';
+import { storageVersionHashFor, storageVersionOf } from './storage-versions.js';
 import { resourcePrefix } from './keys.js';
 import { GenericStore, type StoreConfig } from './store.js';
-import type { StoreReader } from './strategy.js';
+import type { StoreReader, Strategy } from './strategy.js';
+import { stripHpaRoundTripAnnotations } from './conversions/index.js';
 import { strategyFor } from './strategies/index.js';
 import { validatorFor } from './validation/index.js';
 
@@ -58,6 +60,22 @@ function refuseImmortalNamespace(ns: KObject): void {
   if (IMMORTAL_NAMESPACES.has(name)) throw forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
 }
 
+/** kube drops the v1 round-trip annotations from HPAs written through autoscaling/v2. */
+function withVersionQuirks(skey: string, base: Strategy): Strategy {
+  if (skey !== 'autoscaling/horizontalpodautoscalers') return base;
+  return {
+    ...base,
+    default(obj: KObject) {
+      base.default?.(obj);
+      if (obj.apiVersion === 'autoscaling/v2' && obj.metadata?.annotations) {
+        const stripped = stripHpaRoundTripAnnotations(obj);
+        obj.metadata = stripped.metadata;
+        if (obj.metadata?.annotations && Object.keys(obj.metadata.annotations).length === 0) delete obj.metadata.annotations;
+      }
+    },
+  };
+}
+
 export interface ServedResource {
   info: ResourceInfo;
   store: GenericStore;
@@ -75,13 +93,12 @@ export interface RegistryOptions {
 export class ResourceRegistry {
   private readonly served = new Map<string, ServedResource>();
   private readonly stores = new Map<string, GenericStore>();
-  private groups: GroupInfo[];
+  private readonly groups: GroupInfo[];
   readonly reader: StoreReader;
   readonly root: string;
 
   constructor(private readonly opts: RegistryOptions) {
     this.root = opts.root ?? '/registry';
-    this.groups = opts.groups;
     const self = this;
     this.reader = {
       async list(group, resource, namespace) {
@@ -95,19 +112,31 @@ export class ResourceRegistry {
         return store?.getRaw(namespace, name);
       },
     };
-    for (const g of opts.groups) for (const v of g.versions) for (const r of v.resources) this.register(r);
+    // Discovery reports the storage version's hash in every version a resource is served in.
+    this.groups = opts.groups.map((g) => ({
+      ...g,
+      versions: g.versions.map((v) => ({
+        ...v,
+        resources: v.resources.map((r) => {
+          const hash = r.storageVersionHash ? storageVersionHashFor(r.group, r.name) : undefined;
+          return hash ? { ...r, storageVersionHash: hash } : r;
+        }),
+      })),
+    }));
+    for (const g of this.groups) for (const v of g.versions) for (const r of v.resources) this.register(r);
   }
 
+  /** The resource as kube-apiserver stores it: its storage group/version (cohabitating resources share one). */
   private storageInfo(group: string, resource: string): ResourceInfo | undefined {
-    const target = SHARED_STORAGE[`${group}/${resource}`] ?? { group, resource };
-    const g = builtinGroups().find((x) => x.name === target.group);
-    if (!g) return undefined;
-    // The storage version is the group's most preferred version that has the resource (kube's default).
-    for (const v of g.versions) {
-      const r = v.resources.find((x) => x.name === target.resource);
-      if (r) return r;
+    let sv: { group: string; version: string };
+    try {
+      sv = storageVersionOf(group, resource);
+    } catch {
+      return undefined;
     }
-    return undefined;
+    const target = SHARED_STORAGE[`${group}/${resource}`] ?? { group, resource };
+    const g = builtinGroups().find((x) => x.name === sv.group);
+    return g?.versions.find((v) => v.version === sv.version)?.resources.find((x) => x.name === target.resource);
   }
 
   private register(r: ResourceInfo): void {
@@ -119,8 +148,9 @@ export class ResourceRegistry {
         storageResource: storageInfo,
         storage: this.opts.storage,
         prefix: resourcePrefix(this.root, storageInfo),
-        strategy: strategyFor(storageInfo.group, storageInfo.name),
+        strategy: withVersionQuirks(skey, strategyFor(storageInfo.group, storageInfo.name)),
         validator: validatorFor(storageInfo.group, storageInfo.name),
+        validatorFor,
         reader: this.reader,
         returnDeletedObject: RETURN_DELETED.has(skey),
         hasGeneration: GENERATION.has(skey) || GENERATION.has(`${storageInfo.group}/*`),

@@ -47,6 +47,8 @@ export interface StoreConfig {
   prefix: string;
   strategy: Strategy;
   validator: Validator;
+  /** Validation of a cohabiting group's version (events.k8s.io Events are stored as core Events). */
+  validatorFor?: (group: string, resource: string) => Validator;
   reader: StoreReader;
   /** DELETE answers with the deleted object instead of a Status (kube's ReturnDeletedObject). */
   returnDeletedObject: boolean;
@@ -141,6 +143,24 @@ export interface WatchSink {
   error(err: StatusError): void;
 }
 
+const META_ORDER = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 function randomSuffix(n = 5): string {
   let s = '';
@@ -150,6 +170,26 @@ function randomSuffix(n = 5): string {
 
 export function nowRFC3339(d = new Date()): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Sets metadata.resourceVersion where Go places it (after uid), keeping the other fields' order. */
+function setResourceVersion(obj: KObject, rv: string): void {
+  const m = metaOf(obj) as Record<string, unknown>;
+  if ('resourceVersion' in m) {
+    m.resourceVersion = rv;
+    return;
+  }
+  const out: Record<string, unknown> = {};
+  let placed = false;
+  for (const [k, v] of Object.entries(m)) {
+    if (!placed && META_ORDER.indexOf(k) > META_ORDER.indexOf('resourceVersion')) {
+      out.resourceVersion = rv;
+      placed = true;
+    }
+    out[k] = v;
+  }
+  if (!placed) out.resourceVersion = rv;
+  obj.metadata = out as ObjectMeta;
 }
 
 function clone<T>(v: T): T {
@@ -205,7 +245,7 @@ export class GenericStore {
 
   private decode(kv: KeyValue, scope: RequestScope | undefined): KObject {
     const obj = JSON.parse(kv.value) as KObject;
-    metaOf(obj).resourceVersion = String(kv.modRevision);
+    setResourceVersion(obj, String(kv.modRevision));
     return scope ? this.toScope(obj, scope) : obj;
   }
 
@@ -218,15 +258,24 @@ export class GenericStore {
     return convertObject(obj, s.group, s.version, s.kind);
   }
 
+  /** Stored JSON, in the field order kube's Go types serialize (kind, apiVersion, metadata first). */
   private encode(obj: KObject): string {
-    const o = { ...obj, metadata: { ...metaOf(obj) } };
-    delete o.metadata.resourceVersion;
-    delete o.metadata.selfLink;
-    return JSON.stringify(o);
+    const { kind, apiVersion, metadata, ...rest } = obj;
+    const meta: Record<string, unknown> = {};
+    const m = (metadata ?? {}) as Record<string, unknown>;
+    for (const k of META_ORDER) if (m[k] !== undefined && k !== 'resourceVersion' && k !== 'selfLink') meta[k] = m[k];
+    for (const k of Object.keys(m)) if (!(k in meta) && k !== 'resourceVersion' && k !== 'selfLink') meta[k] = m[k];
+    return JSON.stringify({ kind, apiVersion, metadata: meta, ...rest });
   }
 
   private key(namespace: string | undefined, name: string): string {
     return objectKey(this.cfg.prefix, this.cfg.storageResource.namespaced ? namespace : undefined, name);
+  }
+
+  private validatorOf(scope: RequestScope): Validator {
+    const r = scope.resource;
+    if (this.cfg.validatorFor && r.group !== this.cfg.storageResource.group) return this.cfg.validatorFor(r.group, r.name);
+    return this.cfg.validator;
   }
 
   private types(scope: RequestScope): TypeResolver | undefined {
@@ -436,7 +485,8 @@ export class GenericStore {
   async create(scope: RequestScope, body: KObject, opts: WriteOptions): Promise<KObject> {
     const obj = clone(body);
     this.checkBodyIdentity(scope, obj);
-    const { strategy, validator } = this.cfg;
+    const { strategy } = this.cfg;
+    const validator = this.validatorOf(scope);
     const ctx = this.ctx(scope, opts.dryRun);
     const meta = metaOf(obj);
     if (this.cfg.storageResource.namespaced && this.cfg.namespaceCheck && scope.namespace) await this.cfg.namespaceCheck(scope.namespace, this.grOf(scope), meta.name ?? meta.generateName ?? "");
@@ -511,7 +561,8 @@ export class GenericStore {
 
   /** Apply the update rules to obj (old = current stored state, in the request's version) and write with CAS. */
   private async writeUpdate(scope: RequestScope, old: KObject, obj: KObject, expectedRev: number, opts: WriteOptions): Promise<KObject> {
-    const { strategy, validator } = this.cfg;
+    const { strategy } = this.cfg;
+    const validator = this.validatorOf(scope);
     const ctx = this.ctx(scope, opts.dryRun, opts.subresource);
     const meta = metaOf(obj);
     const oldMeta = metaOf(old);

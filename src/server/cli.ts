@@ -33,6 +33,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+  const flag = e instanceof Error && 'flag' in e && typeof e.flag === 'string' ? `invalid argument for "${e.flag}" flag: ` : '';
+  process.stderr.write(`Error: ${flag}${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -8,7 +8,9 @@ import { registerBodyDecoder } from '../endpoints/body.js';
 import { ResourceHandler } from '../endpoints/resources.js';
 import { subresourceHandlers, virtualResources } from '../endpoints/special.js';
 import { OpenAPIService } from '../openapi/index.js';
-import { defaultEnabledGroups } from '../registry/catalog.js';
+import { builtinGroups } from '../registry/catalog.js';
+import { registerBuiltinConversions } from '../registry/conversions/index.js';
+import { resolveRuntimeConfig } from '../registry/runtime-config.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import { configureServiceAllocation, kubernetesServiceIP } from '../registry/strategies/service-alloc.js';
 import type { Storage } from '../storage/interface.js';
@@ -41,6 +43,9 @@ void registerBodyDecoder;
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const o: ServerOptions = { ...defaultOptions(), ...stripUndefined(opts) };
+  // Fails fast (RuntimeConfigError) on an unknown group/version or a bad value.
+  const servedGroups = resolveRuntimeConfig(o.runtimeConfig, builtinGroups());
+  registerBuiltinConversions();
   if (opts.securePort === undefined && opts.dataDir === undefined) o.securePort = 0; // library default: ephemeral
   const tempDir = o.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'kube-apiserver-ts-'));
   const dataDir = o.dataDir ?? tempDir!;
@@ -57,7 +62,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const registry = new ResourceRegistry({
     storage,
     root: o.etcdPrefix,
-    groups: defaultEnabledGroups(),
+    groups: servedGroups,
     onChange: (gr, type, obj) => controllers?.onChange(gr, type, obj),
   });
   const openapi = new OpenAPIService(() => registry.servedGroups().flatMap((g) => g.versions));
