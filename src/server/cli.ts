@@ -18,10 +18,6 @@ async function main(): Promise<void> {
     process.stdout.write(usage());
     return;
   }
-  if (opts.etcdServers?.length) {
-    process.stderr.write('Error: --etcd-servers: the etcd storage backend is not available yet; omit the flag to use the embedded SQLite store\n');
-    process.exit(1);
-  }
   const server = await startServer({ ...opts, dataDir: opts.dataDir ?? '.kube-apiserver-ts', log: true });
   process.stdout.write(`Admin kubeconfig: ${server.kubeconfigPath}\n`);
   process.stdout.write(`Try: KUBECONFIG=${server.kubeconfigPath} kubectl get ns\n`);

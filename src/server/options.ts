@@ -34,6 +34,8 @@ export interface ServerOptions {
   etcdServers?: string[];
   /** --etcd-prefix, default /registry */
   etcdPrefix: string;
+  /** --etcd-compaction-interval in milliseconds (Go duration on the command line), default 5m; 0 disables. */
+  etcdCompactionIntervalMs: number;
   /** --runtime-config, raw string (parsed later). */
   runtimeConfig?: string;
   /** --advertise-address */
@@ -64,7 +66,31 @@ export function defaultOptions(): ServerOptions {
     serviceClusterIPRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
     serviceNodePortRange: DEFAULT_SERVICE_NODE_PORT_RANGE,
     etcdPrefix: DEFAULT_ETCD_PREFIX,
+    etcdCompactionIntervalMs: 5 * 60 * 1000,
   };
+}
+
+/** Go's time.ParseDuration for the units flags use (ns, us, ms, s, m, h), e.g. "5m0s", "1h30m", "0". */
+export function parseGoDuration(s: string): number {
+  if (s === '0') return 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+  let total = 0;
+  let i = 0;
+  let neg = false;
+  if (s.startsWith('-')) {
+    neg = true;
+    i = 1;
+  }
+  if (i >= s.length) throw new Error(`time: invalid duration ${JSON.stringify(s)}`);
+  while (i < s.length) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) throw new Error(`time: invalid duration ${JSON.stringify(s)}`);
+    total += Number(m[1]) * unit[m[2]!]!;
+    i = re.lastIndex;
+  }
+  return neg ? -total : total;
 }
 
 // ---------------------------------------------------------------------------
@@ -269,6 +295,14 @@ const FLAGS: FlagDef[] = [
       'Directory for the SQLite database, the generated certificates (pki/) and admin.kubeconfig. If unset, storage is in memory and certificates go to a temporary directory.',
     set(o, v) {
       o.dataDir = v === '' ? undefined : v;
+    },
+  },
+  {
+    name: 'etcd-compaction-interval',
+    type: 'duration',
+    usage: 'The interval of compaction requests. If 0, the compaction request from apiserver is disabled. (default 5m0s)',
+    set(o, v) {
+      o.etcdCompactionIntervalMs = parseGoDuration(v);
     },
   },
   {

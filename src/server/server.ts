@@ -15,6 +15,7 @@ import { ResourceRegistry } from '../registry/registry.js';
 import { configureServiceAllocation, kubernetesServiceIP } from '../registry/strategies/service-alloc.js';
 import type { Storage } from '../storage/interface.js';
 import { SqliteStorage } from '../storage/sqlite.js';
+import { EtcdStorage } from '../storage/etcd.js';
 import { ensureTlsMaterial } from './certs.js';
 import { Controllers } from './controllers.js';
 import { defaultAuthorizer } from './authz.js';
@@ -57,7 +58,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (o.advertiseAddress) hosts.push(o.advertiseAddress);
   const tls = await ensureTlsMaterial({ dir: dataDir, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCAFile, hosts });
 
-  const storage: Storage = SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
+  const storage: Storage = o.etcdServers?.length
+    ? await EtcdStorage.open({ endpoints: o.etcdServers })
+    : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
+  const compactor = o.etcdServers?.length && o.etcdCompactionIntervalMs > 0 ? startCompactor(storage, o.etcdCompactionIntervalMs) : undefined;
   let controllers: Controllers | undefined;
   const registry = new ResourceRegistry({
     storage,
@@ -143,6 +147,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     stop() {
       stopping ??= (async () => {
         controllers?.stop();
+        if (compactor) clearInterval(compactor);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Long-running watches keep connections open: close them.
@@ -155,6 +160,26 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       return stopping;
     },
   };
+}
+
+/**
+ * kube-apiserver's compactor: every interval, compact up to the revision seen at the previous tick, so
+ * at least one interval of history stays readable for watches and continue tokens.
+ */
+function startCompactor(storage: Storage, intervalMs: number): NodeJS.Timeout {
+  let last = 0;
+  const t = setInterval(() => {
+    void (async () => {
+      try {
+        if (last > 0) await storage.compact(last);
+        last = await storage.currentRevision();
+      } catch {
+        // another API server compacted first, or etcd is briefly unavailable: try next time
+      }
+    })();
+  }, intervalMs);
+  t.unref();
+  return t;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
