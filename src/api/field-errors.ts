@@ -40,7 +40,8 @@ export interface FieldError {
 export function formatBadValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v === null || v === undefined) return 'null';
+  // Go prints a nil bad value as the string "null" (%#v of "null")
+  if (v === null || v === undefined) return '"null"';
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'string')) return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
     return `[]interface {}{${v.map((x) => formatBadValue(x)).join(', ')}}`;

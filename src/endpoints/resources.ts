@@ -46,7 +46,7 @@ export class ResourceHandler {
     if (!r.namespaced && namespace !== undefined) throw pathNotFound();
     if (r.namespaced && namespace === undefined && info.name !== undefined) throw pathNotFound();
     const scope: RequestScope = { resource: r, namespace, user: ctx.user };
-    const deprecated = deprecationWarning(r.group, r.version, r.kind);
+    const deprecated = served.custom ? served.custom.deprecationWarning(r.version) : deprecationWarning(r.group, r.version, r.kind);
     if (deprecated) ctx.warnings.push(deprecated);
 
     const virt = this.o.virtual.get(`${r.group}|${r.name}`);
@@ -93,6 +93,10 @@ export class ResourceHandler {
 
   // ------------------------------------------------------------------ output
 
+  private printer(served: ServedResource): TablePrinter {
+    return served.custom ? served.custom.printer(served.info.version) : printerForResource(served.info, this.o.printerFor);
+  }
+
   /** Protobuf is served for built-in types only (as kube: never for custom resources). */
   private output(ctx: RequestContext, served: ServedResource, stream = false): OutputKind {
     return negotiateOutput(header(ctx.req, 'accept'), { protobuf: !served.store.cfg.custom, stream, transforms: true });
@@ -112,7 +116,7 @@ export class ResourceHandler {
     switch (out.format) {
       case 'table':
         if (obj.kind === 'Status') return writeJson(ctx.res, code, obj, w);
-        return writeJson(ctx.res, code, toTable(printerForResource(served.info, this.o.printerFor), [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: out.version, includeObject: this.includeObject(ctx) }), w);
+        return writeJson(ctx.res, code, toTable(this.printer(served), [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: out.version, includeObject: this.includeObject(ctx) }), w);
       case 'partial':
         if (obj.kind === 'Status') return writeJson(ctx.res, code, obj, w);
         return writeJson(ctx.res, code, partialObject(obj, out.version), w);
@@ -130,7 +134,7 @@ export class ResourceHandler {
     const r = served.info;
     const w = ctx.warnings;
     if (out.format === 'table') {
-      return writeJson(ctx.res, 200, toTable(printerForResource(r, this.o.printerFor), items, meta, { version: out.version, includeObject: this.includeObject(ctx) }), w);
+      return writeJson(ctx.res, 200, toTable(this.printer(served), items, meta, { version: out.version, includeObject: this.includeObject(ctx) }), w);
     }
     if (out.format === 'partial') return writeJson(ctx.res, 200, partialList(items, meta, out.version), w);
     const list = { kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta, items };
@@ -188,7 +192,7 @@ export class ResourceHandler {
     if (params.sendInitialEvents !== undefined && params.resourceVersionMatch !== 'NotOlderThan') {
       throw badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan');
     }
-    const printer = out.format === 'table' ? printerForResource(served.info, this.o.printerFor) : undefined;
+    const printer = out.format === 'table' ? this.printer(served) : undefined;
     const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
     const pending: (string | Buffer)[] = [];
     let started = false;

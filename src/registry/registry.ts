@@ -8,6 +8,9 @@ import { resourcePrefix } from './keys.js';
 import { GenericStore, type StoreConfig } from './store.js';
 import type { StoreReader, Strategy } from './strategy.js';
 import { stripHpaRoundTripAnnotations } from './conversions/index.js';
+import type { CustomResourceServing } from '../apiextensions/serving.js';
+import { versionPriorityCompare } from '../apiextensions/crd-types.js';
+import { crdStrategy, crdValidator } from '../apiextensions/crd-strategy.js';
 import { strategyFor } from './strategies/index.js';
 import { validatorFor } from './validation/index.js';
 
@@ -53,6 +56,8 @@ function markNamespaceTerminating(ns: KObject): KObject | undefined {
   return ns;
 }
 
+const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
+
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 function refuseImmortalNamespace(ns: KObject): void {
@@ -79,6 +84,8 @@ function withVersionQuirks(skey: string, base: Strategy): Strategy {
 export interface ServedResource {
   info: ResourceInfo;
   store: GenericStore;
+  /** Set for custom resources (served from a CustomResourceDefinition). */
+  custom?: CustomResourceServing;
 }
 
 export interface RegistryOptions {
@@ -93,7 +100,9 @@ export interface RegistryOptions {
 export class ResourceRegistry {
   private readonly served = new Map<string, ServedResource>();
   private readonly stores = new Map<string, GenericStore>();
-  private readonly groups: GroupInfo[];
+  private readonly builtin: GroupInfo[];
+  private groups: GroupInfo[];
+  private customs = new Map<string, CustomResourceServing>();
   readonly reader: StoreReader;
   readonly root: string;
 
@@ -113,7 +122,7 @@ export class ResourceRegistry {
       },
     };
     // Discovery reports the storage version's hash in every version a resource is served in.
-    this.groups = opts.groups.map((g) => ({
+    this.builtin = opts.groups.map((g) => ({
       ...g,
       versions: g.versions.map((v) => ({
         ...v,
@@ -123,6 +132,7 @@ export class ResourceRegistry {
         }),
       })),
     }));
+    this.groups = this.builtin;
     for (const g of this.groups) for (const v of g.versions) for (const r of v.resources) this.register(r);
   }
 
@@ -148,8 +158,8 @@ export class ResourceRegistry {
         storageResource: storageInfo,
         storage: this.opts.storage,
         prefix: resourcePrefix(this.root, storageInfo),
-        strategy: withVersionQuirks(skey, strategyFor(storageInfo.group, storageInfo.name)),
-        validator: validatorFor(storageInfo.group, storageInfo.name),
+        strategy: skey === CRD_KEY ? crdStrategy : withVersionQuirks(skey, strategyFor(storageInfo.group, storageInfo.name)),
+        validator: skey === CRD_KEY ? crdValidator : validatorFor(storageInfo.group, storageInfo.name),
         validatorFor,
         reader: this.reader,
         returnDeletedObject: RETURN_DELETED.has(skey),
@@ -174,6 +184,65 @@ export class ResourceRegistry {
     }
   }
 
+  /**
+   * Serve exactly these custom resources (one per Established CRD). Stores of CRDs that are gone are
+   * dropped (their data stays in storage until the CRD's cleanup deletes it).
+   */
+  setCustomResources(servings: CustomResourceServing[]): void {
+    for (const [key, sr] of this.served) if (sr.custom) this.served.delete(key);
+    for (const key of [...this.stores.keys()]) if (key.startsWith('custom:')) this.stores.delete(key);
+    this.customs = new Map(servings.map((c) => [`${c.group}/${c.plural}`, c]));
+    for (const c of servings) {
+      const storageInfo = c.resources.find((r) => r.version === c.storageVersion) ?? c.resources[0];
+      if (!storageInfo) continue;
+      const skey = `custom:${c.group}/${c.plural}`;
+      const store = new GenericStore({
+        storageResource: { ...storageInfo, version: c.storageVersion },
+        storage: this.opts.storage,
+        prefix: resourcePrefix(this.root, storageInfo, true),
+        strategy: c.strategy,
+        validator: c.validator,
+        reader: this.reader,
+        returnDeletedObject: false,
+        hasGeneration: true,
+        custom: true,
+        typeResolver: (r) => c.typeResolver(r.version),
+        pruneFields: (r, obj) => c.prune(r.version, obj),
+        scale: c.scale,
+        selectableFields: (v) => c.selectableFields(v),
+        onRead: (obj) => c.strategy.default?.(obj),
+        convert: (objs, apiVersion) => c.convert(objs, apiVersion),
+        namespaceCheck: (ns, gr, name) => this.checkNamespace(ns, gr, name),
+        onChange: this.opts.onChange ? (type, obj) => this.opts.onChange!({ group: c.group, resource: c.plural }, type, obj) : undefined,
+      });
+      this.stores.set(skey, store);
+      for (const r of c.resources) this.served.set(`${r.group}/${r.version}/${r.name}`, { info: r, store, custom: c });
+    }
+    this.groups = [...this.builtin];
+    const byGroup = new Map<string, ResourceInfo[]>();
+    for (const c of [...servings].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
+      for (const r of c.resources) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r]);
+    }
+    for (const [group, rs] of byGroup) {
+      const versions = [...new Set(rs.map((r) => r.version))].sort(versionPriorityCompare);
+      const gi: GroupInfo = {
+        name: group,
+        versions: versions.map((v) => ({
+          group,
+          version: v,
+          level: /alpha/.test(v) ? 'alpha' : /beta/.test(v) ? 'beta' : 'ga',
+          defaultEnabled: true,
+          resources: rs.filter((r) => r.version === v).sort((a, b) => (a.name < b.name ? -1 : 1)),
+        })),
+      };
+      this.groups.push(gi);
+    }
+  }
+
+  customResources(): CustomResourceServing[] {
+    return [...this.customs.values()];
+  }
+
   lookup(group: string, version: string, resource: string): ServedResource | undefined {
     return this.served.get(`${group}/${version}/${resource}`);
   }
@@ -181,7 +250,7 @@ export class ResourceRegistry {
   /** The store of a resource by its storage identity (any served group that cohabits maps to it). */
   storeFor(group: string, resource: string): GenericStore | undefined {
     const t = SHARED_STORAGE[`${group}/${resource}`] ?? { group, resource };
-    return this.stores.get(`${t.group}/${t.resource}`);
+    return this.stores.get(`${t.group}/${t.resource}`) ?? this.stores.get(`custom:${group}/${resource}`);
   }
 
   servedGroups(): GroupInfo[] {

@@ -26,6 +26,7 @@ import {
   type KeyValue,
   type Storage,
   type Watcher,
+  type WatchEvent as StorageWatchEvent,
 } from '../storage/interface.js';
 import type { ResourceInfo } from './catalog.js';
 import { convertObject } from './conversion.js';
@@ -38,6 +39,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './pat
 import { builtinTypeResolver, defaultResetFields, managerFromUserAgent, recordUpdate, serverSideApply, type TypeResolver } from './apply/index.js';
 import { enforceFieldValidation, pruneUnknownFields, type FieldValidation } from './field-validation.js';
 import { normalizeGoJson } from './normalize.js';
+import { getPath, setPath } from '../apiextensions/jsonpath.js';
 
 export interface StoreConfig {
   /** The resource as stored (its storage group/version/kind). */
@@ -69,6 +71,14 @@ export interface StoreConfig {
   softDelete?: (obj: KObject) => KObject | undefined;
   /** Admission check before a delete (kube's NamespaceLifecycle refuses to delete system namespaces). */
   deleteCheck?: (obj: KObject) => void;
+  /** Scale subresource paths (CRDs); built-ins use .spec.replicas/.status.replicas/.spec.selector. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /** Field selectors beyond metadata.name/namespace for custom resources: field label → JSONPath, per version. */
+  selectableFields?: (version: string) => Map<string, string>;
+  /** Applied to objects read from storage (CRD defaulting on read). */
+  onRead?: (obj: KObject) => void;
+  /** Asynchronous conversion to apiVersion (CRD conversion webhooks); built-ins convert synchronously. */
+  convert?: (objs: KObject[], apiVersion: string) => Promise<KObject[]>;
   /** Called after an object was persisted or deleted (not on dry runs), e.g. to start controllers. */
   onChange?: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KObject) => void;
 }
@@ -206,6 +216,11 @@ function withoutMetaAndStatus(obj: KObject): string {
   return JSON.stringify(rest);
 }
 
+function withoutMeta(obj: KObject): string {
+  const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
 /** Parse a resourceVersion query/body value; throws kube's 400 for garbage. */
 export function parseResourceVersion(rv: string | undefined, what = 'resource version'): number | undefined {
   if (rv === undefined || rv === '') return undefined;
@@ -246,7 +261,25 @@ export class GenericStore {
   private decode(kv: KeyValue, scope: RequestScope | undefined): KObject {
     const obj = JSON.parse(kv.value) as KObject;
     setResourceVersion(obj, String(kv.modRevision));
-    return scope ? this.toScope(obj, scope) : obj;
+    const out = scope ? this.toScope(obj, scope) : obj;
+    this.cfg.onRead?.(out);
+    return out;
+  }
+
+  /** decode(), through the resource's asynchronous converter (CRD conversion webhooks) when it has one. */
+  private async decodeA(kv: KeyValue, scope: RequestScope | undefined): Promise<KObject> {
+    if (!this.cfg.convert || !scope) return this.decode(kv, scope);
+    const obj = JSON.parse(kv.value) as KObject;
+    setResourceVersion(obj, String(kv.modRevision));
+    const out = (await this.convertMany([obj], scope.resource.group, scope.resource.version, scope.resource.kind))[0]!;
+    this.cfg.onRead?.(out);
+    return out;
+  }
+
+  private async convertMany(objs: KObject[], group: string, version: string, kind: string): Promise<KObject[]> {
+    const target = apiVersionOf(group, version);
+    if (!this.cfg.convert || objs.every((o) => o.apiVersion === target)) return objs.map((o) => convertObject(o, group, version, kind));
+    return this.cfg.convert(objs, target);
   }
 
   private toScope(obj: KObject, scope: RequestScope): KObject {
@@ -256,6 +289,11 @@ export class GenericStore {
   private toStorage(obj: KObject): KObject {
     const s = this.cfg.storageResource;
     return convertObject(obj, s.group, s.version, s.kind);
+  }
+
+  private async toStorageA(obj: KObject): Promise<KObject> {
+    const s = this.cfg.storageResource;
+    return (await this.convertMany([obj], s.group, s.version, s.kind))[0]!;
   }
 
   /** Stored JSON, in the field order kube's Go types serialize (kind, apiVersion, metadata first). */
@@ -336,13 +374,25 @@ export class GenericStore {
   async get(scope: RequestScope, name: string): Promise<KObject> {
     const kv = await this.cfg.storage.get(this.key(scope.namespace, name));
     if (!kv) throw notFound(this.grOf(scope), name);
-    return this.decode(kv, scope);
+    return this.decodeA(kv, scope);
   }
 
   private selectors(scope: RequestScope, p: { labelSelector?: string; fieldSelector?: string }): { label?: LabelSelector; field?: FieldSelector } {
     const label = p.labelSelector ? parseLabelSelector(p.labelSelector) : undefined;
     let field = p.fieldSelector ? parseFieldSelector(p.fieldSelector) : undefined;
-    if (field && !field.empty()) field = transformFieldSelector(scope.resource.group, scope.resource.name, scope.resource.namespaced, field);
+    if (field && !field.empty()) {
+      if (this.cfg.selectableFields) {
+        const extra = this.cfg.selectableFields(scope.resource.version);
+        const allowed = ['metadata.name', 'metadata.namespace', ...extra.keys()];
+        for (const r of field.requirements()) {
+          if (!allowed.includes(r.field)) {
+            throw badRequest(`${JSON.stringify(r.field)} is not a known field selector: only ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+          }
+        }
+      } else {
+        field = transformFieldSelector(scope.resource.group, scope.resource.name, scope.resource.namespaced, field);
+      }
+    }
     return { label: label && !label.empty() ? label : undefined, field: field && !field.empty() ? field : undefined };
   }
 
@@ -350,9 +400,19 @@ export class GenericStore {
     const { label, field } = sel;
     if (!label && !field) return () => true;
     const { group, name, namespaced } = scope.resource;
+    const extra = this.cfg.selectableFields?.(scope.resource.version);
+    const fieldsOf = (obj: KObject): Record<string, string> => {
+      if (!extra) return selectableFields(group, name, obj, namespaced);
+      const f: Record<string, string> = { 'metadata.name': obj.metadata?.name ?? '', 'metadata.namespace': obj.metadata?.namespace ?? '' };
+      for (const [label, path] of extra) {
+        const v = getPath(obj, path);
+        f[label] = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+      }
+      return f;
+    };
     return (obj) => {
       if (label && !label.matches(obj.metadata?.labels)) return false;
-      if (field && !field.matches(selectableFields(group, name, obj, namespaced))) return false;
+      if (field && !field.matches(fieldsOf(obj))) return false;
       return true;
     };
   }
@@ -417,7 +477,7 @@ export class GenericStore {
       let stoppedEarly = false;
       for (let i = 0; i < res.items.length; i++) {
         const kv = res.items[i]!;
-        const obj = this.decode(kv, scope);
+        const obj = await this.decodeA(kv, scope);
         lastKey = kv.key;
         if (!match(obj)) continue;
         items.push(obj);
@@ -511,7 +571,7 @@ export class GenericStore {
     await strategy.beforeCreate?.(obj, ctx);
 
     const name = meta.name!;
-    const stored = this.toStorage(obj);
+    const stored = await this.toStorageA(obj);
     if (opts.dryRun) {
       const existing = await this.cfg.storage.get(this.key(scope.namespace, name));
       if (existing) throw alreadyExists(this.grOf(scope), name);
@@ -527,7 +587,7 @@ export class GenericStore {
       }
       throw e;
     }
-    const created = this.decode(kv, scope);
+    const created = await this.decodeA(kv, scope);
     this.cfg.onChange?.('ADDED', created);
     return created;
   }
@@ -554,7 +614,7 @@ export class GenericStore {
     if (wantRV !== undefined && wantRV !== kv.modRevision) {
       throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
     }
-    const old = this.decode(kv, scope);
+    const old = await this.decodeA(kv, scope);
     const result = await this.writeUpdate(scope, old, obj, kv.modRevision, opts);
     return { obj: result, created: false };
   }
@@ -614,7 +674,7 @@ export class GenericStore {
     } else if (oldMeta.managedFields) {
       meta.managedFields = oldMeta.managedFields;
     }
-    if (this.cfg.hasGeneration && withoutMetaAndStatus(obj) !== withoutMetaAndStatus(old)) {
+    if (this.cfg.hasGeneration && (hasStatus ? withoutMetaAndStatus(obj) !== withoutMetaAndStatus(old) : withoutMeta(obj) !== withoutMeta(old))) {
       meta.generation = (oldMeta.generation ?? 0) + 1;
     }
     errs = validator.validateUpdate(obj, old, ctx);
@@ -628,9 +688,9 @@ export class GenericStore {
     const meta = metaOf(obj);
     const name = meta.name!;
     const key = this.key(scope.namespace, name);
-    const stored = this.toStorage(obj);
+    const stored = await this.toStorageA(obj);
     const encoded = this.encode(stored);
-    const oldStored = this.encode(this.toStorage(old));
+    const oldStored = this.encode(await this.toStorageA(old));
     // Deleting objects whose last finalizer was removed (kube: deleteWithoutFinalizers on update).
     const shouldDelete =
       Boolean(meta.deletionTimestamp) &&
@@ -648,7 +708,7 @@ export class GenericStore {
         return out;
       }
       const kv = await this.cfg.storage.update(key, encoded, expectedRev);
-      const res = this.decode(kv, scope);
+      const res = await this.decodeA(kv, scope);
       this.cfg.onChange?.('MODIFIED', res);
       return res;
     } catch (e) {
@@ -663,7 +723,7 @@ export class GenericStore {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.cfg.storage.get(key);
       if (!kv) throw notFound(this.grOf(scope), name);
-      const old = this.decode(kv, scope);
+      const old = await this.decodeA(kv, scope);
       let patched: KObject;
       switch (type) {
         case 'json':
@@ -722,7 +782,7 @@ export class GenericStore {
     const key = this.key(scope.namespace, name);
     for (let attempt = 0; ; attempt++) {
       const kv = await this.cfg.storage.get(key);
-      const live = kv ? this.decode(kv, scope) : undefined;
+      const live = kv ? await this.decodeA(kv, scope) : undefined;
       if (!live && sub) throw notFound(this.grOf(scope), name);
       const merged = serverSideApply(live, applied, types, {
         manager: opts.fieldManager,
@@ -767,7 +827,7 @@ export class GenericStore {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.cfg.storage.get(key);
       if (!kv) throw notFound(this.grOf(scope), name);
-      const obj = this.decode(kv, scope);
+      const obj = await this.decodeA(kv, scope);
       const meta = metaOf(obj);
       this.cfg.deleteCheck?.(obj);
       const pre = dopts.preconditions;
@@ -793,8 +853,8 @@ export class GenericStore {
         sm.deletionGracePeriodSeconds = 0;
         if (opts.dryRun) return { obj: soft, deleted: false };
         try {
-          const w = await this.cfg.storage.update(key, this.encode(this.toStorage(soft)), kv.modRevision);
-          const res = this.decode(w, scope);
+          const w = await this.cfg.storage.update(key, this.encode(await this.toStorageA(soft)), kv.modRevision);
+          const res = await this.decodeA(w, scope);
           this.cfg.onChange?.('MODIFIED', res);
           return { obj: res, deleted: false };
         } catch (e) {
@@ -818,8 +878,8 @@ export class GenericStore {
         nm.finalizers = [...finalizers];
         if (opts.dryRun) return { obj: next, deleted: false };
         try {
-          const w = await this.cfg.storage.update(key, this.encode(this.toStorage(next)), kv.modRevision);
-          const res = this.decode(w, scope);
+          const w = await this.cfg.storage.update(key, this.encode(await this.toStorageA(next)), kv.modRevision);
+          const res = await this.decodeA(w, scope);
           this.cfg.onChange?.('MODIFIED', res);
           return { obj: res, deleted: false };
         } catch (e) {
@@ -873,14 +933,14 @@ export class GenericStore {
 
   async getScale(scope: RequestScope, name: string): Promise<KObject> {
     const obj = await this.get(scope, name);
-    return toScale(obj, scope);
+    return toScale(obj, this.cfg.scale);
   }
 
   async updateScale(scope: RequestScope, name: string, scale: KObject, opts: WriteOptions): Promise<KObject> {
     const key = this.key(scope.namespace, name);
     const kv = await this.cfg.storage.get(key);
     if (!kv) throw notFound(this.grOf(scope), name);
-    const old = this.decode(kv, scope);
+    const old = await this.decodeA(kv, scope);
     const sm = isObject(scale.metadata) ? (scale.metadata as ObjectMeta) : {};
     if (sm.name && sm.name !== name) throw badRequest(`the name of the object (${sm.name}) does not match the name on the URL (${name})`);
     const replicas = isObject(scale.spec) ? scale.spec.replicas : undefined;
@@ -890,10 +950,14 @@ export class GenericStore {
     const rv = parseResourceVersion(sm.resourceVersion, 'resourceVersion');
     if (rv !== undefined && rv !== kv.modRevision) throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
     const next = clone(old);
-    const spec = isObject(next.spec) ? next.spec : (next.spec = {});
-    (spec as Record<string, unknown>).replicas = typeof replicas === 'number' ? replicas : 0;
+    const r = typeof replicas === 'number' ? replicas : 0;
+    if (this.cfg.scale) setPath(next as Record<string, unknown>, this.cfg.scale.specReplicasPath, r);
+    else {
+      const spec = isObject(next.spec) ? next.spec : (next.spec = {});
+      (spec as Record<string, unknown>).replicas = r;
+    }
     const res = await this.writeUpdate(scope, old, next, kv.modRevision, { ...opts, subresource: undefined, trackSubresource: 'scale' });
-    return toScale(res, scope);
+    return toScale(res, this.cfg.scale);
   }
 
   async patchScale(scope: RequestScope, name: string, type: PatchType, patch: unknown, opts: WriteOptions): Promise<KObject> {
@@ -924,31 +988,32 @@ export class GenericStore {
     } else {
       after = rv!;
     }
-    const decodeKv = (kv: KeyValue): KObject => this.decode(kv, scope);
+    const decodeKv = (kv: KeyValue): Promise<KObject> => this.decodeA(kv, scope);
+    // Events are handled strictly in order even when conversion is asynchronous.
+    let chain: Promise<void> = Promise.resolve();
+    const handle = async (ev: StorageWatchEvent): Promise<void> => {
+      if (ev.type === 'DELETE') {
+        const obj = await decodeKv({ ...ev.kv, modRevision: ev.revision });
+        if (match(obj)) sink.event('DELETED', obj);
+        return;
+      }
+      const obj = await decodeKv(ev.kv);
+      const nowMatches = match(obj);
+      if (!ev.prevKv) {
+        if (nowMatches) sink.event('ADDED', obj);
+        return;
+      }
+      const prev = await decodeKv(ev.prevKv);
+      const prevMatched = match(prev);
+      if (nowMatches && prevMatched) sink.event('MODIFIED', obj);
+      else if (nowMatches) sink.event('ADDED', obj);
+      else if (prevMatched) sink.event('DELETED', obj);
+    };
     try {
       return this.cfg.storage.watch(nsPrefix, {
         afterRevision: after,
         onEvent: (ev) => {
-          try {
-            if (ev.type === 'DELETE') {
-              const obj = decodeKv({ ...ev.kv, modRevision: ev.revision });
-              if (match(obj)) sink.event('DELETED', obj);
-              return;
-            }
-            const obj = decodeKv(ev.kv);
-            const nowMatches = match(obj);
-            if (!ev.prevKv) {
-              if (nowMatches) sink.event('ADDED', obj);
-              return;
-            }
-            const prev = decodeKv(ev.prevKv);
-            const prevMatched = match(prev);
-            if (nowMatches && prevMatched) sink.event('MODIFIED', obj);
-            else if (nowMatches) sink.event('ADDED', obj);
-            else if (prevMatched) sink.event('DELETED', obj);
-          } catch (e) {
-            sink.error(internalError(e));
-          }
+          chain = chain.then(() => handle(ev)).catch((e: unknown) => sink.error(e instanceof StatusError ? e : internalError(e)));
         },
         onError: (err) => sink.error(internalError(err)),
         onProgress: p.allowWatchBookmarks ? (rev) => sink.event('BOOKMARK', this.bookmarkObject(scope, rev, false)) : undefined,
@@ -966,9 +1031,23 @@ export class GenericStore {
   }
 }
 
-/** autoscaling/v1 Scale view of a scalable object. */
-export function toScale(obj: KObject, scope: RequestScope): KObject {
+/** autoscaling/v1 Scale view of a scalable object (custom resources name their paths). */
+export function toScale(obj: KObject, paths?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string }): KObject {
   const meta = metaOf(obj);
+  if (paths) {
+    const spec = getPath(obj, paths.specReplicasPath);
+    const st = getPath(obj, paths.statusReplicasPath);
+    const sel = paths.labelSelectorPath ? getPath(obj, paths.labelSelectorPath) : undefined;
+    const status: Record<string, unknown> = { replicas: typeof st === 'number' ? st : 0 };
+    if (typeof sel === 'string' && sel) status.selector = sel;
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion, creationTimestamp: meta.creationTimestamp },
+      spec: { replicas: typeof spec === 'number' ? spec : 0 },
+      status,
+    };
+  }
   const spec = isObject(obj.spec) ? obj.spec : {};
   const status = isObject(obj.status) ? obj.status : {};
   let selector = '';
@@ -983,7 +1062,6 @@ export function toScale(obj: KObject, scope: RequestScope): KObject {
   }
   const scaleStatus: Record<string, unknown> = { replicas: typeof status.replicas === 'number' ? status.replicas : 0 };
   if (selector) scaleStatus.selector = selector;
-  void scope;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

@@ -18,6 +18,7 @@ import { SqliteStorage } from '../storage/sqlite.js';
 import { EtcdStorage } from '../storage/etcd.js';
 import { ensureTlsMaterial } from './certs.js';
 import { Controllers } from './controllers.js';
+import { CRDController } from '../apiextensions/controller.js';
 import { defaultAuthorizer } from './authz.js';
 import { makeHandler } from './handler.js';
 import { adminKubeconfig, writeKubeconfig, type KubeconfigObject } from './kubeconfig.js';
@@ -63,13 +64,19 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
   const compactor = o.etcdServers?.length && o.etcdCompactionIntervalMs > 0 ? startCompactor(storage, o.etcdCompactionIntervalMs) : undefined;
   let controllers: Controllers | undefined;
+  let crds: CRDController | undefined;
   const registry = new ResourceRegistry({
     storage,
     root: o.etcdPrefix,
     groups: servedGroups,
-    onChange: (gr, type, obj) => controllers?.onChange(gr, type, obj),
+    onChange: (gr, type, obj) => {
+      if (gr.group === 'apiextensions.k8s.io' && gr.resource === 'customresourcedefinitions') crds?.onChange(obj);
+      controllers?.onChange(gr, type, obj);
+    },
   });
   const openapi = new OpenAPIService(() => registry.servedGroups().flatMap((g) => g.versions));
+  crds = new CRDController(registry, openapi);
+  await crds.start();
   const resources = new ResourceHandler({
     registry,
     subresources: subresourceHandlers(registry),
@@ -147,6 +154,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     stop() {
       stopping ??= (async () => {
         controllers?.stop();
+        crds?.stop();
         if (compactor) clearInterval(compactor);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -154,6 +162,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           for (const s of sockets) s.destroy();
         });
         await controllers?.idle();
+        await crds?.idle();
         await storage.close();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       })();
