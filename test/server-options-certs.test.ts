@@ -46,7 +46,14 @@ describe('parseArgs', () => {
       serviceClusterIPRange: '10.96.0.0/12',
       serviceNodePortRange: '30000-32767',
       etcdPrefix: '/registry',
+      etcdCompactionIntervalMs: 300000,
     });
+  });
+
+  test('--etcd-compaction-interval takes a Go duration', () => {
+    assert.equal(parseArgs(['--etcd-compaction-interval', '1m30s']).etcdCompactionIntervalMs, 90000);
+    assert.equal(parseArgs(['--etcd-compaction-interval=0']).etcdCompactionIntervalMs, 0);
+    assert.match(parseErr(['--etcd-compaction-interval', '5x']), /invalid argument "5x" for "--etcd-compaction-interval" flag: time: invalid duration "5x"/);
   });
 
   test('both --flag value and --flag=value', () => {
@@ -60,6 +67,7 @@ describe('parseArgs', () => {
       '--service-node-port-range=20000-20100',
       '--etcd-servers', 'http://a:2379,http://b:2379', '--etcd-servers=http://c:2379',
       '--etcd-prefix=/kube',
+      '--etcd-compaction-interval=10s',
       '--runtime-config', 'api/all=true',
       '--advertise-address', '::1',
     ]);
@@ -73,6 +81,7 @@ describe('parseArgs', () => {
       serviceClusterIPRange: '10.0.0.0/24,fd00::/108',
       serviceNodePortRange: '20000-20100',
       etcdServers: ['http://a:2379', 'http://b:2379', 'http://c:2379'],
+      etcdCompactionIntervalMs: 10000,
       etcdPrefix: '/kube',
       runtimeConfig: 'api/all=true',
       advertiseAddress: '::1',
