@@ -21,7 +21,7 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never> | { resourceVersion?: string };
+  metadata: Record<string, never> | { resourceVersion?: string; continue?: string };
   status: 'Success' | 'Failure';
   message?: string;
   reason?: string;
@@ -30,6 +30,8 @@ export interface Status {
 }
 
 export class StatusError extends Error {
+  /** ListMeta of the Status (a fresh continue token on 410 for compacted continue tokens). */
+  listMeta?: { continue?: string; resourceVersion?: string };
   constructor(
     public readonly code: number,
     public readonly reason: string,
@@ -40,7 +42,7 @@ export class StatusError extends Error {
   }
 
   toStatus(): Status {
-    const s: Partial<Status> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message };
+    const s: Partial<Status> = { kind: 'Status', apiVersion: 'v1', metadata: this.listMeta ? { ...this.listMeta } : {}, status: 'Failure', message: this.message };
     if (this.reason) s.reason = this.reason;
     if (this.details) s.details = cleanDetails(this.details);
     s.code = this.code;
@@ -162,5 +164,5 @@ export function serviceUnavailable(message: string): StatusError {
 }
 
 export function timeout(message: string, retryAfterSeconds = 0): StatusError {
-  return new StatusError(504, 'Timeout', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
+  return new StatusError(504, 'Timeout', `Timeout: ${message}`, retryAfterSeconds ? { retryAfterSeconds } : undefined);
 }

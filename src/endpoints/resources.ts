@@ -8,7 +8,8 @@ import { deprecationWarning } from '../registry/deprecation.js';
 import { apiVersionOf, isObject, type KObject, type ListMeta } from '../api/types.js';
 import type { ResourceInfo } from '../registry/catalog.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
-import type { DeleteOptions, ListParams, RequestScope, WatchEventType, WriteOptions } from '../registry/store.js';
+import type { DeleteOptions, ListParams, RequestScope, StoreWatcher, WatchEventType, WriteOptions } from '../registry/store.js';
+import { memoize } from '../registry/watch-cache.js';
 import type { TablePrinter } from '../registry/printers/index.js';
 import { decodeObjectBody, decodePatchBody, decodeWriteBody } from './body.js';
 import { header, streamWriter, type RequestContext } from './http.js';
@@ -178,6 +179,7 @@ export class ResourceHandler {
     const { req, res } = ctx;
     const stream = streamWriter(res);
     const timeoutSeconds = intParam(q, 'timeoutSeconds');
+    const maxSeconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : 1800 + Math.floor(Math.random() * 1800);
     const params = {
       labelSelector: q.get('labelSelector') ?? undefined,
       fieldSelector: q.get('fieldSelector') ?? undefined,
@@ -185,18 +187,15 @@ export class ResourceHandler {
       resourceVersionMatch: q.get('resourceVersionMatch') || undefined,
       allowWatchBookmarks: boolParam(q, 'allowWatchBookmarks') ?? false,
       sendInitialEvents: boolParam(q, 'sendInitialEvents'),
+      deadline: Date.now() + maxSeconds * 1000,
     };
     if (ctx.info.name && ctx.info.legacyWatch) {
       params.fieldSelector = params.fieldSelector ? `${params.fieldSelector},metadata.name=${ctx.info.name}` : `metadata.name=${ctx.info.name}`;
     }
-    if (params.sendInitialEvents !== undefined && params.resourceVersionMatch !== 'NotOlderThan') {
-      throw badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan');
-    }
     const printer = out.format === 'table' ? this.printer(served) : undefined;
     const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
-    const pending: (string | Buffer)[] = [];
-    let started = false;
-    let closed = false;
+    // One encoding per event object and output form, shared by every watcher of the watch cache.
+    const fmt = `watch|${out.format}|${'version' in out ? out.version : ''}|${includeObject}`;
     const encode = (type: WatchEventType, obj: KObject): string | Buffer => {
       if (out.format === 'protobuf') return encodeWatchEventFrame(type, obj) ?? Buffer.alloc(0);
       let o: unknown = obj;
@@ -207,39 +206,62 @@ export class ResourceHandler {
       }
       return JSON.stringify({ type, object: o }) + '\n';
     };
-    const send = (line: string | Buffer) => {
-      if (closed) return;
-      if (!started) pending.push(line);
-      else stream.write(line);
+    const pending: (string | Buffer)[] = [];
+    let started = false;
+    let closed = false;
+    const HIGH_WATER = 8 * 1024 * 1024;
+    const send = (chunk: string | Buffer): boolean => {
+      if (closed) return true;
+      if (!started) {
+        pending.push(chunk);
+        return true;
+      }
+      return stream.write(chunk) || res.writableLength < HIGH_WATER;
     };
-    let watcher: { close(): void } | undefined;
+    let watcher: StoreWatcher | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const close = () => {
       if (closed) return;
       closed = true;
       watcher?.close();
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       if (!res.writableEnded) res.end();
     };
+    const start = () => {
+      res.setHeader('content-type', out.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json');
+      res.setHeader('cache-control', 'no-cache, private');
+      res.writeHead(200);
+      stream.flushHeaders();
+      started = true;
+      for (const chunk of pending) stream.write(chunk);
+      pending.length = 0;
+    };
     const sink = {
-      event: (type: WatchEventType, obj: KObject) => send(encode(type, obj)),
+      event: (type: WatchEventType, obj: KObject) => send(memoize(obj, `${type}|${fmt}`, () => encode(type, obj))),
       error: (err: StatusError) => {
         send(encode('ERROR', err.toStatus() as unknown as KObject));
         close();
       },
+      end: () => close(),
     };
-    // Errors before the stream starts (bad selectors, 410) are plain Status responses.
-    watcher = await served.store.watch(scope, params, sink);
-    res.setHeader('content-type', out.format === 'protobuf' ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json');
-    res.setHeader('cache-control', 'no-cache, private');
-    res.writeHead(200);
-    stream.flushHeaders();
-    started = true;
-    for (const line of pending) stream.write(line);
-    pending.length = 0;
-    const maxSeconds = timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : 1800 + Math.floor(Math.random() * 1800);
-    const timer = setTimeout(close, maxSeconds * 1000);
+    try {
+      watcher = await served.store.watch(scope, params, sink);
+    } catch (e) {
+      // Invalid requests are plain Status responses; a resourceVersion that is too old or too new is
+      // reported, as kube's watch cache does, as a 200 stream with one ERROR event.
+      if (e instanceof StatusError && (e.code === 410 || e.code === 504)) {
+        start();
+        stream.write(encode('ERROR', e.toStatus() as unknown as KObject));
+        res.end();
+        return;
+      }
+      throw e;
+    }
+    start();
+    timer = setTimeout(close, maxSeconds * 1000);
     req.on('close', close);
     res.on('close', close);
+    res.on('drain', () => watcher?.resume());
     if (closed) close();
   }
 

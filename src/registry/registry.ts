@@ -6,6 +6,8 @@ import { builtinGroups, type GroupInfo, type ResourceInfo } from './catalog.js';
 import { storageVersionHashFor, storageVersionOf } from './storage-versions.js';
 import { resourcePrefix } from './keys.js';
 import { GenericStore, type StoreConfig } from './store.js';
+import { WatchCache } from './watch-cache.js';
+import { SqliteStorage } from '../storage/sqlite.js';
 import type { StoreReader, Strategy } from './strategy.js';
 import { stripHpaRoundTripAnnotations } from './conversions/index.js';
 import type { CustomResourceServing } from '../apiextensions/serving.js';
@@ -90,6 +92,8 @@ export interface ServedResource {
 
 export interface RegistryOptions {
   storage: Storage;
+  /** Serve lists and watches from a watch cache per resource (default true). */
+  watchCache?: boolean;
   /** Key root, "/registry" by default (kube's --etcd-prefix). */
   root?: string;
   /** The group versions to serve. */
@@ -170,6 +174,7 @@ export class ResourceRegistry {
         onChange: this.opts.onChange ? (type, obj) => this.opts.onChange!({ group: storageInfo.group, resource: storageInfo.name }, type, obj) : undefined,
       };
       store = new GenericStore(cfg);
+      this.attachCache(store);
       this.stores.set(skey, store);
     }
     this.served.set(`${r.group}/${r.version}/${r.name}`, { info: r, store });
@@ -190,7 +195,12 @@ export class ResourceRegistry {
    */
   setCustomResources(servings: CustomResourceServing[]): void {
     for (const [key, sr] of this.served) if (sr.custom) this.served.delete(key);
-    for (const key of [...this.stores.keys()]) if (key.startsWith('custom:')) this.stores.delete(key);
+    for (const [key, store] of [...this.stores]) {
+      if (key.startsWith('custom:')) {
+        store.cfg.cache?.stop();
+        this.stores.delete(key);
+      }
+    }
     this.customs = new Map(servings.map((c) => [`${c.group}/${c.plural}`, c]));
     for (const c of servings) {
       const storageInfo = c.resources.find((r) => r.version === c.storageVersion) ?? c.resources[0];
@@ -215,6 +225,8 @@ export class ResourceRegistry {
         namespaceCheck: (ns, gr, name) => this.checkNamespace(ns, gr, name),
         onChange: this.opts.onChange ? (type, obj) => this.opts.onChange!({ group: c.group, resource: c.plural }, type, obj) : undefined,
       });
+      this.attachCache(store);
+      if (this.cachesStarted) void store.cfg.cache?.start().catch(() => undefined);
       this.stores.set(skey, store);
       for (const r of c.resources) this.served.set(`${r.group}/${r.version}/${r.name}`, { info: r, store, custom: c });
     }
@@ -241,6 +253,30 @@ export class ResourceRegistry {
 
   customResources(): CustomResourceServing[] {
     return [...this.customs.values()];
+  }
+
+  private cachesStarted = false;
+
+  private attachCache(store: GenericStore): void {
+    if (this.opts.watchCache === false || !store.cfg.storageResource.verbs.includes('watch')) return;
+    const r = store.cfg.storageResource;
+    store.cfg.cache = new WatchCache({
+      storage: this.opts.storage,
+      prefix: store.cfg.prefix,
+      decode: (kv) => store.decodeStored(kv),
+      inProcessStorage: this.opts.storage instanceof SqliteStorage,
+      bookmarkType: { kind: r.kind, apiVersion: r.group ? `${r.group}/${r.version}` : r.version },
+    });
+  }
+
+  /** Start every watch cache (one storage list + watch each); requests use storage until a cache is ready. */
+  async startCaches(): Promise<void> {
+    this.cachesStarted = true;
+    await Promise.all([...this.stores.values()].map((s) => s.cfg.cache?.start().catch(() => undefined)));
+  }
+
+  stopCaches(): void {
+    for (const s of this.stores.values()) s.cfg.cache?.stop();
   }
 
   lookup(group: string, version: string, resource: string): ServedResource | undefined {

@@ -40,6 +40,14 @@ import { builtinTypeResolver, defaultResetFields, managerFromUserAgent, recordUp
 import { enforceFieldValidation, pruneUnknownFields, type FieldValidation } from './field-validation.js';
 import { normalizeGoJson } from './normalize.js';
 import { getPath, setPath } from '../apiextensions/jsonpath.js';
+import {
+  CacheNotReadyError,
+  memoize,
+  TooLargeResourceVersionError,
+  TooOldResourceVersionError,
+  type CacheWatchOptions,
+  type WatchCache,
+} from './watch-cache.js';
 
 export interface StoreConfig {
   /** The resource as stored (its storage group/version/kind). */
@@ -77,6 +85,8 @@ export interface StoreConfig {
   selectableFields?: (version: string) => Map<string, string>;
   /** Applied to objects read from storage (CRD defaulting on read). */
   onRead?: (obj: KObject) => void;
+  /** The resource's watch cache (lists and watches are served from it once it is ready). */
+  cache?: WatchCache;
   /** Asynchronous conversion to apiVersion (CRD conversion webhooks); built-ins convert synchronously. */
   convert?: (objs: KObject[], apiVersion: string) => Promise<KObject[]>;
   /** Called after an object was persisted or deleted (not on dry runs), e.g. to start controllers. */
@@ -146,11 +156,22 @@ export interface WatchParams {
   resourceVersionMatch?: string;
   allowWatchBookmarks?: boolean;
   sendInitialEvents?: boolean;
+  /** When the server will end the watch (epoch ms): a last bookmark goes out just before. */
+  deadline?: number;
 }
 
 export interface WatchSink {
-  event(type: WatchEventType, obj: KObject): void;
+  /** Returns false when the client is congested (the watch cache then queues until resume()). */
+  event(type: WatchEventType, obj: KObject): boolean | void;
   error(err: StatusError): void;
+  /** The server ended the watch without an error (slow client, shutdown). */
+  end?(): void;
+}
+
+export interface StoreWatcher {
+  close(): void;
+  /** The client drained its buffer: continue delivering. */
+  resume(): void;
 }
 
 const META_ORDER = [
@@ -221,6 +242,42 @@ function withoutMeta(obj: KObject): string {
   return JSON.stringify(rest);
 }
 
+const INCONSISTENT_CONTINUE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** kube's storage.NewTooLargeResourceVersionError: 504 Timeout with retry and cause. */
+export function tooLargeResourceVersion(requested: number, current: number): StatusError {
+  return new StatusError(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
+}
+
+/** metainternalversion ValidateListOptions (lists) and validateWatchOptions (watches), kube 1.32. */
+export function validateListOptions(p: ListParams & { sendInitialEvents?: boolean; watch?: boolean }, watch: boolean): void {
+  const errs: FieldError[] = [];
+  const match = p.resourceVersionMatch ?? '';
+  if (watch) {
+    if (p.sendInitialEvents !== undefined && match !== 'NotOlderThan') {
+      errs.push(fieldErr.forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+    }
+    if (match) {
+      if (p.sendInitialEvents === undefined) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+      if (match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['NotOlderThan']));
+      if (p.continue) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    }
+  } else {
+    if (match) {
+      if (p.resourceVersion === undefined || p.resourceVersion === '') errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+      if (p.continue) errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+      if (match !== 'Exact' && match !== 'NotOlderThan') errs.push(fieldErr.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan', '']));
+      if (match === 'Exact' && p.resourceVersion === '0') errs.push(fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+    if (p.sendInitialEvents !== undefined) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+  }
+  if (errs.length) throw invalid('meta.k8s.io', 'ListOptions', '', errs);
+}
+
 /** Parse a resourceVersion query/body value; throws kube's 400 for garbage. */
 export function parseResourceVersion(rv: string | undefined, what = 'resource version'): number | undefined {
   if (rv === undefined || rv === '') return undefined;
@@ -264,6 +321,11 @@ export class GenericStore {
     const out = scope ? this.toScope(obj, scope) : obj;
     this.cfg.onRead?.(out);
     return out;
+  }
+
+  /** A stored value decoded in the storage version (what the watch cache keeps). */
+  decodeStored(kv: KeyValue): KObject {
+    return this.decode(kv, undefined);
   }
 
   /** decode(), through the resource's asynchronous converter (CRD conversion webhooks) when it has one. */
@@ -418,34 +480,65 @@ export class GenericStore {
   }
 
   async list(scope: RequestScope, p: ListParams): Promise<ListResult> {
-    const storage = this.cfg.storage;
+    validateListOptions(p, false);
     const prefix = listPrefix(this.cfg.prefix, this.cfg.storageResource.namespaced ? scope.namespace : undefined);
     const sel = this.selectors(scope, p);
     const match = this.matcher(scope, sel);
     const filtered = Boolean(sel.label || sel.field);
     const limit = p.limit && p.limit > 0 ? p.limit : 0;
 
+    const cache = this.cacheFor(scope);
+    if (!p.continue && cache && cache.canServeList(p)) {
+      const rv = parseResourceVersion(p.resourceVersion);
+      try {
+        const conv = this.converter(scope);
+        const res = await cache.list({
+          prefix,
+          filter: filtered ? (o) => match(conv(o)) : undefined,
+          minRevision: rv === undefined ? 'consistent' : rv === 0 ? undefined : rv,
+          limit: rv === 0 ? 0 : limit,
+        });
+        const out: ListResult = { items: res.items.map(conv), resourceVersion: String(res.revision) };
+        if (res.more) {
+          out.continue = encodeContinue(res.revision, res.keys[res.keys.length - 1]!.slice(prefix.length) + '\x00');
+          if (!filtered) out.remainingItemCount = res.remaining;
+        }
+        return out;
+      } catch (e) {
+        if (e instanceof TooLargeResourceVersionError) {
+          if (rv !== undefined) throw tooLargeResourceVersion(e.requested, e.current);
+        } else if (!(e instanceof CacheNotReadyError)) {
+          throw e;
+        }
+        // fall back to storage
+      }
+    }
+    return this.listFromStorage(scope, p, prefix, match, filtered, limit);
+  }
+
+  private async listFromStorage(
+    scope: RequestScope,
+    p: ListParams,
+    prefix: string,
+    match: (o: KObject) => boolean,
+    filtered: boolean,
+    limit: number,
+  ): Promise<ListResult> {
+    const storage = this.cfg.storage;
     let revision: number | undefined;
     let startKey: string | undefined;
+    let exact = false;
     if (p.continue) {
       if (p.resourceVersion && p.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
       const tok = decodeContinue(p.continue);
-      revision = tok.rv;
+      // rv -1: continue at the latest revision (the token a compacted continue hands out)
+      revision = tok.rv === -1 ? undefined : tok.rv;
       startKey = prefix + tok.start;
     } else {
       const rv = parseResourceVersion(p.resourceVersion);
-      const match = p.resourceVersionMatch ?? '';
-      if (match && !['Exact', 'NotOlderThan'].includes(match)) {
-        throw invalid('meta.k8s.io', 'ListOptions', '', [fieldErr.notSupported('resourceVersionMatch', match, ['Exact', 'NotOlderThan'])]);
-      }
-      if (match && p.resourceVersion === undefined) {
-        throw invalid('meta.k8s.io', 'ListOptions', '', [fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided')]);
-      }
-      if (match === 'Exact') {
-        if (rv === 0 || rv === undefined) {
-          throw invalid('meta.k8s.io', 'ListOptions', '', [fieldErr.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"')]);
-        }
+      if (p.resourceVersionMatch === 'Exact') {
         revision = rv;
+        exact = true;
       } else if (rv !== undefined && rv > 0) {
         await this.waitForRevision(rv);
       }
@@ -464,10 +557,11 @@ export class GenericStore {
       } catch (e) {
         if (e instanceof CompactedError) {
           if (p.continue) {
-            throw resourceExpired(
-              'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-            );
+            const err = resourceExpired(INCONSISTENT_CONTINUE);
+            err.listMeta = { continue: encodeContinue(-1, (startKey ?? prefix).slice(prefix.length)) };
+            throw err;
           }
+          if (exact) throw resourceExpired('The resourceVersion for the provided list is too old.');
           throw resourceExpired(`too old resource version: ${revision} (${e.compacted})`);
         }
         throw e;
@@ -501,13 +595,28 @@ export class GenericStore {
     return out;
   }
 
+  /** The watch cache, when it can serve this request's version synchronously (not through a conversion webhook). */
+  private cacheFor(scope: RequestScope): WatchCache | undefined {
+    const c = this.cfg.cache;
+    if (!c || !c.isReady()) return undefined;
+    if (this.cfg.convert && scope.resource.version !== this.cfg.storageResource.version) return undefined;
+    return c;
+  }
+
+  /** Stored-version object → request version, memoized per cached (frozen) object. */
+  private converter(scope: RequestScope): (o: KObject) => KObject {
+    const { group, version, kind } = scope.resource;
+    const slot = `conv|${group}/${version}|${kind}`;
+    return (o) => (o.apiVersion === apiVersionOf(group, version) && o.kind === kind ? o : memoize(o, slot, () => convertObject(o, group, version, kind)));
+  }
+
   /** NotOlderThan semantics: wait briefly for the store to reach rv, as kube's watch cache does, then 504. */
   private async waitForRevision(rv: number): Promise<void> {
     const deadline = Date.now() + 3000;
     for (;;) {
       const cur = await this.cfg.storage.currentRevision();
       if (cur >= rv) return;
-      if (Date.now() > deadline) throw timeout(`Too large resource version: ${rv}, current: ${cur}`, 1);
+      if (Date.now() > deadline) throw tooLargeResourceVersion(rv, cur);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -971,11 +1080,82 @@ export class GenericStore {
 
   // ---------------------------------------------------------------- watch
 
-  async watch(scope: RequestScope, p: WatchParams, sink: WatchSink): Promise<Watcher> {
+  async watch(scope: RequestScope, p: WatchParams, sink: WatchSink): Promise<StoreWatcher> {
+    validateListOptions({ ...p, watch: true }, true);
     const sel = this.selectors(scope, p);
     const match = this.matcher(scope, sel);
     const nsPrefix = listPrefix(this.cfg.prefix, this.cfg.storageResource.namespaced ? scope.namespace : undefined);
     const rv = parseResourceVersion(p.resourceVersion);
+    const cache = this.cacheFor(scope);
+    if (cache) {
+      try {
+        return await this.watchFromCache(cache, scope, p, sink, nsPrefix, match, rv, Boolean(sel.label || sel.field));
+      } catch (e) {
+        if (!(e instanceof CacheNotReadyError)) throw e;
+      }
+    }
+    return this.watchFromStorage(scope, p, sink, nsPrefix, match, rv);
+  }
+
+  private async watchFromCache(
+    cache: WatchCache,
+    scope: RequestScope,
+    p: WatchParams,
+    sink: WatchSink,
+    prefix: string,
+    match: (o: KObject) => boolean,
+    rv: number | undefined,
+    filtered: boolean,
+  ): Promise<StoreWatcher> {
+    const conv = this.converter(scope);
+    const gv = apiVersionOf(scope.resource.group, scope.resource.version);
+    const opts: CacheWatchOptions = {
+      prefix,
+      filter: filtered ? (o) => match(conv(o)) : undefined,
+      bookmarks: p.allowWatchBookmarks ?? false,
+      deadline: p.deadline,
+      sink: {
+        event: (ev) => {
+          const obj = ev.type === 'BOOKMARK' ? memoize(ev.object, `bm|${gv}|${ev.initialEventsEnd ? 1 : 0}`, () => this.bookmarkObject(scope, ev.revision, Boolean(ev.initialEventsEnd))) : conv(ev.object);
+          return sink.event(ev.type, obj);
+        },
+        close: (err) => {
+          if (!err) return sink.end?.();
+          if (err instanceof TooOldResourceVersionError) return sink.error(resourceExpired(err.message));
+          if (err instanceof TooLargeResourceVersionError) return sink.error(tooLargeResourceVersion(err.requested, err.current));
+          sink.error(internalError(err));
+        },
+      },
+    };
+    if (p.sendInitialEvents === true) {
+      opts.initialState = true;
+      opts.minRevision = rv === undefined ? 'consistent' : rv === 0 ? undefined : rv;
+      opts.initialEventsEndBookmark = p.allowWatchBookmarks ?? false;
+    } else if (p.sendInitialEvents === false) {
+      opts.fromRevision = rv === undefined ? await this.cfg.storage.currentRevision() : rv === 0 ? cache.revision : rv;
+    } else if (rv === undefined || rv === 0) {
+      opts.initialState = true;
+      if (rv === undefined) opts.minRevision = 'consistent';
+    } else {
+      opts.fromRevision = rv;
+    }
+    try {
+      return await cache.watch(opts);
+    } catch (e) {
+      if (e instanceof TooOldResourceVersionError) throw resourceExpired(e.message);
+      if (e instanceof TooLargeResourceVersionError) throw tooLargeResourceVersion(e.requested, e.current);
+      throw e;
+    }
+  }
+
+  private async watchFromStorage(
+    scope: RequestScope,
+    p: WatchParams,
+    sink: WatchSink,
+    nsPrefix: string,
+    match: (o: KObject) => boolean,
+    rv: number | undefined,
+  ): Promise<StoreWatcher> {
     let after: number;
     const initial = p.sendInitialEvents ?? (rv === undefined || rv === 0);
     if (initial) {
@@ -985,8 +1165,10 @@ export class GenericStore {
       if (p.sendInitialEvents && p.allowWatchBookmarks) {
         sink.event('BOOKMARK', this.bookmarkObject(scope, after, true));
       }
+    } else if (p.sendInitialEvents === false && rv === undefined) {
+      after = await this.cfg.storage.currentRevision();
     } else {
-      after = rv!;
+      after = rv ?? 0;
     }
     const decodeKv = (kv: KeyValue): Promise<KObject> => this.decodeA(kv, scope);
     // Events are handled strictly in order even when conversion is asynchronous.
@@ -1003,24 +1185,27 @@ export class GenericStore {
         if (nowMatches) sink.event('ADDED', obj);
         return;
       }
-      const prev = await decodeKv(ev.prevKv);
+      // the previous content at the event's revision (kube's watchers send that for "stopped matching")
+      const prev = await decodeKv({ ...ev.prevKv, modRevision: ev.revision });
       const prevMatched = match(prev);
       if (nowMatches && prevMatched) sink.event('MODIFIED', obj);
       else if (nowMatches) sink.event('ADDED', obj);
-      else if (prevMatched) sink.event('DELETED', obj);
+      else if (prevMatched) sink.event('DELETED', prev);
     };
+    const toStatus = (e: unknown): StatusError =>
+      e instanceof StatusError ? e : e instanceof CompactedError ? resourceExpired(`too old resource version: ${after} (${e.compacted})`) : internalError(e);
     try {
-      return this.cfg.storage.watch(nsPrefix, {
+      const w = this.cfg.storage.watch(nsPrefix, {
         afterRevision: after,
         onEvent: (ev) => {
-          chain = chain.then(() => handle(ev)).catch((e: unknown) => sink.error(e instanceof StatusError ? e : internalError(e)));
+          chain = chain.then(() => handle(ev)).catch((e: unknown) => sink.error(toStatus(e)));
         },
-        onError: (err) => sink.error(internalError(err)),
+        onError: (err) => sink.error(toStatus(err)),
         onProgress: p.allowWatchBookmarks ? (rev) => sink.event('BOOKMARK', this.bookmarkObject(scope, rev, false)) : undefined,
       });
+      return { close: () => w.close(), resume: () => undefined };
     } catch (e) {
-      if (e instanceof CompactedError) throw resourceExpired(`too old resource version: ${after} (${e.compacted})`);
-      throw e;
+      throw toStatus(e);
     }
   }
 

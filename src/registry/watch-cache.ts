@@ -339,7 +339,8 @@ class CacheWatcher implements CacheWatchHandle {
   }
 
   offerBookmark(ev: WatchCacheEvent): void {
-    if (this.closed || ev.revision <= this.startRevision) return;
+    // a bookmark at the watcher's own starting revision is fine (nothing happened since); never older
+    if (this.closed || ev.revision < this.startRevision) return;
     // kube's nonblockingAdd: a bookmark never terminates a watcher; drop it when the buffer is full.
     if (this.queued() >= this.cache.queueLimit) return;
     this.push(ev, true);

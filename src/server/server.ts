@@ -135,6 +135,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
 
   controllers = new Controllers({ registry, caPem: tls.caCertPem, kubernetesServiceIP: serviceIP, advertiseAddress: advertise, securePort: port });
   await controllers.bootstrap();
+  // Watch caches fill in the background; until one is ready its resource is served from storage.
+  void registry.startCaches();
   ready = true;
 
   const host = o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress === '::' ? '::1' : o.bindAddress;
@@ -161,6 +163,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           // Long-running watches keep connections open: close them.
           for (const s of sockets) s.destroy();
         });
+        registry.stopCaches();
         await controllers?.idle();
         await crds?.idle();
         await storage.close();
