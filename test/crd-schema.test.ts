@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fieldErrorString, type FieldError } from '../src/api/field-errors.js';
 import type { KObject } from '../src/api/types.js';
+import { validateCEL } from '../src/apiextensions/cel.js';
+import { loadCel } from '../src/apiextensions/cel-loader.js';
+
+await loadCel();
 import {
   applyDefaults,
   blockingError,
@@ -10,7 +14,6 @@ import {
   prune,
   toStructural,
   validateAgainstSchema,
-  validateCEL,
   validateCRD,
 } from '../src/apiextensions/index.js';
 

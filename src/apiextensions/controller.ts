@@ -10,6 +10,7 @@ import { crdSpec, type CRDNames } from './crd-types.js';
 import { CLEANUP_FINALIZER } from './crd-strategy.js';
 import { crdOpenAPIv3Document, crdSwaggerFragment, mergeOpenAPIv3Documents } from './openapi.js';
 import { customResourceServing, type CustomResourceServing, type WebhookCaller } from './serving.js';
+import { loadCel } from './cel-loader.js';
 import type { JsonValue } from '../openapi/index.js';
 
 const SYSTEM: UserInfo = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
@@ -65,6 +66,7 @@ export class CRDController {
     const store = this.crdStore();
     if (!store) return;
     const all = (await store.list(this.scope(store), {})).items;
+    if (all.length) await loadCel();
     for (const crd of all) this.queue.add(crd.metadata!.name!);
     await this.drain();
   }
@@ -89,6 +91,7 @@ export class CRDController {
   private async drain(): Promise<void> {
     this.running = true;
     try {
+      await loadCel();
       while (this.queue.size && !this.stopped) {
         const names = [...this.queue];
         this.queue.clear();

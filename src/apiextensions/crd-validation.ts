@@ -7,7 +7,7 @@ import { OMIT_VALUE, fieldErr, fieldErrorString, type FieldError } from '../api/
 import type { KObject } from '../api/types.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../registry/validation/meta.js';
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain, validateImmutableField } from '../registry/validation/util.js';
-import { compileForCRD, costErrorMessage, maxListSize, maxMapSize, STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT, validateCEL } from './cel.js';
+import { celModule } from './cel-loader.js';
 import { prune, validateAgainstSchema } from './schema.js';
 import { isPlainObject, toStructural, type StructuralSchema } from './structural.js';
 
@@ -515,11 +515,11 @@ function validateSchemaRoot(schema: Obj, fld: string, statusEnabled: boolean, su
   const total = { cost: 0, expensive: [] as { path: string; cost: number }[] };
   validateOpenAPISchema(schema, p, { allowDefaults: true, insideResourceMeta: false, isRoot: true }, schemaErrs, celErrs, celOK ? { s, isRoot: true, cardinality: 1, total, suppressPerExpressionCost } : undefined);
   errs.push(...schemaErrs, ...(schemaErrs.length ? [] : celErrs));
-  if (celOK && total.cost > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+  if (celOK && total.cost > celModule().STATIC_ESTIMATED_CRD_COST_LIMIT) {
     for (const e of total.expensive.sort((a, b) => b.cost - a.cost).slice(0, 4)) {
       errs.push(fieldErr.forbidden(e.path, 'contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema'));
     }
-    errs.push(fieldErr.forbidden(p, costErrorMessage('x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema', total.cost, STATIC_ESTIMATED_CRD_COST_LIMIT)));
+    errs.push(fieldErr.forbidden(p, celModule().costErrorMessage('x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema', total.cost, celModule().STATIC_ESTIMATED_CRD_COST_LIMIT)));
   }
   return errs;
 }
@@ -564,7 +564,7 @@ function validateOpenAPISchema(schema: Obj, fld: string, ssv: SSV, errs: FieldEr
     if (props && Object.keys(props).length && (ap === false || isPlainObject(ap))) errs.push(fieldErr.forbidden(`${fld}.additionalProperties`, 'additionalProperties and properties are mutual exclusive'));
     if (isPlainObject(ap)) {
       const sub = ssv.insideResourceMeta ? { ...ssv, allowDefaults: false, disallowDefaultsReason: 'inside additionalProperties applying to object metadata', isRoot: false } : { ...ssv, isRoot: false };
-      const childCel = cel && cel.s.additionalProperties && cel.s.additionalProperties !== true ? { ...cel, s: cel.s.additionalProperties, isRoot: cel.s.additionalProperties.xEmbeddedResource, cardinality: cel.cardinality * maxMapSize(cel.s) } : undefined;
+      const childCel = cel && cel.s.additionalProperties && cel.s.additionalProperties !== true ? { ...cel, s: cel.s.additionalProperties, isRoot: cel.s.additionalProperties.xEmbeddedResource, cardinality: cel.cardinality * celModule().maxMapSize(cel.s) } : undefined;
       validateOpenAPISchema(ap, `${fld}.additionalProperties`, sub, errs, celErrs, childCel);
     }
   }
@@ -588,7 +588,7 @@ function validateOpenAPISchema(schema: Obj, fld: string, ssv: SSV, errs: FieldEr
     const sub: SSV = { ...ssv, isRoot: false };
     if (listType !== 'map' && !sub.uncorrelatable) sub.uncorrelatable = fld;
     const is = cel?.s.items;
-    validateOpenAPISchema(schema.items, `${fld}.items`, sub, errs, celErrs, cel && is ? { ...cel, s: is, isRoot: is.xEmbeddedResource, cardinality: cel.cardinality * maxListSize(cel.s) } : undefined);
+    validateOpenAPISchema(schema.items, `${fld}.items`, sub, errs, celErrs, cel && is ? { ...cel, s: is, isRoot: is.xEmbeddedResource, cardinality: cel.cardinality * celModule().maxListSize(cel.s) } : undefined);
   }
   if (schema['x-kubernetes-preserve-unknown-fields'] === false) errs.push(fieldErr.invalid(`${fld}.x-kubernetes-preserve-unknown-fields`, false, 'must be true or undefined'));
   if (mapType !== undefined && type !== 'object') {
@@ -667,21 +667,21 @@ function validateOpenAPISchema(schema: Obj, fld: string, ssv: SSV, errs: FieldEr
       if (fp.length > 0 && typeof resolveRuleFieldPath(fp, toStructural(schema)) === 'string') errs.push(fieldErr.invalid(`${rp}.fieldPath`, fp, 'fieldPath must be a valid path'));
     });
     if (errs.length === before && cel) {
-      const reports = compileForCRD(cel.s, cel.isRoot);
+      const reports = celModule().compileForCRD(cel.s, cel.isRoot);
       for (const rep of reports) {
         const r = obj(rules[rep.index]);
         const rp = `${fld}.x-kubernetes-validations[${rep.index}]`;
         const cost = rep.maxCost * cel.cardinality;
-        if (!cel.suppressPerExpressionCost && cost > STATIC_ESTIMATED_COST_LIMIT) celErrs.push(fieldErr.forbidden(`${rp}.rule`, costErrorMessage('estimated rule cost', cost, STATIC_ESTIMATED_COST_LIMIT)));
+        if (!cel.suppressPerExpressionCost && cost > celModule().STATIC_ESTIMATED_COST_LIMIT) celErrs.push(fieldErr.forbidden(`${rp}.rule`, celModule().costErrorMessage('estimated rule cost', cost, celModule().STATIC_ESTIMATED_COST_LIMIT)));
         cel.total.cost += cost;
-        if (cost >= STATIC_ESTIMATED_CRD_COST_LIMIT / 100) cel.total.expensive.push({ path: `${rp}.rule`, cost });
+        if (cost >= celModule().STATIC_ESTIMATED_CRD_COST_LIMIT / 100) cel.total.expensive.push({ path: `${rp}.rule`, cost });
         if (rep.error) {
           if (rep.error.type === 'required') celErrs.push(fieldErr.required(`${rp}.rule`, rep.error.detail));
           else celErrs.push(invalidRaw(`${rp}.rule`, goRuleValue(r), rep.error.detail));
         }
         if (rep.messageError) celErrs.push(invalidRaw(`${rp}.messageExpression`, goRuleValue(r), rep.messageError.detail));
-        else if (!cel.suppressPerExpressionCost && rep.messageMaxCost * cel.cardinality > STATIC_ESTIMATED_COST_LIMIT) {
-          celErrs.push(fieldErr.forbidden(`${rp}.messageExpression`, costErrorMessage('estimated messageExpression cost', rep.messageMaxCost * cel.cardinality, STATIC_ESTIMATED_COST_LIMIT)));
+        else if (!cel.suppressPerExpressionCost && rep.messageMaxCost * cel.cardinality > celModule().STATIC_ESTIMATED_COST_LIMIT) {
+          celErrs.push(fieldErr.forbidden(`${rp}.messageExpression`, celModule().costErrorMessage('estimated messageExpression cost', rep.messageMaxCost * cel.cardinality, celModule().STATIC_ESTIMATED_COST_LIMIT)));
         }
         if (!rep.error && rep.usesOldSelf && ssv.uncorrelatable) {
           celErrs.push(fieldErr.invalid(`${rp}.rule`, str(r.rule), `oldSelf cannot be used on the uncorrelatable portion of the schema within ${ssv.uncorrelatable}`));
@@ -813,7 +813,7 @@ function validateDefaults(s: StructuralSchema, fld: string, isRoot: boolean): Fi
       if (JSON.stringify(pruned) !== JSON.stringify(d)) errs.push(fieldErr.invalid(`${p}.default`, n.default, 'must not have unknown fields'));
       const ve = validateAgainstSchema(d, n, { path: `${p}.default` });
       if (ve.length) errs.push(...ve);
-      else if (n.xValidations?.length) errs.push(...validateCEL(d, d, n, { path: `${p}.default`, isResourceRoot: n.xEmbeddedResource }));
+      else if (n.xValidations?.length) errs.push(...celModule().validateCEL(d, d, n, { path: `${p}.default`, isResourceRoot: n.xEmbeddedResource }));
     }
     if (n.items) walk(n.items, `${p}.items`, insideMeta);
     for (const [k, c] of n.properties ?? []) {

@@ -2,6 +2,6 @@
 // validation of custom resources, CRD validation and the OpenAPI documents published for CRDs.
 export { toStructural, type StructuralSchema, type ValidationRule } from './structural.js';
 export { prune, applyDefaults, pruneNonNullableNullsWithoutDefaults, validateAgainstSchema, blockingError } from './schema.js';
-export { validateCEL, escapeName, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET } from './cel.js';
+export { loadCel, celModule } from './cel-loader.js';
 export { validateCRD, validateStructural } from './crd-validation.js';
 export { crdOpenAPIv3Document, crdSwaggerFragment, mergeOpenAPIv3Documents, crdDefinitionName } from './openapi.js';

@@ -15,7 +15,8 @@ import type { OpenAPISchema } from '../registry/patch/schema.js';
 import type { TableColumnDefinition, TablePrinter } from '../registry/printers/index.js';
 import { translateTimestampSince } from '../registry/printers/duration.js';
 import { computeStorageVersionHash } from '../registry/storage-versions.js';
-import { applyDefaults, blockingError, prune, toStructural, validateAgainstSchema, validateCEL, type StructuralSchema } from './index.js';
+import { applyDefaults, blockingError, prune, toStructural, validateAgainstSchema, type StructuralSchema } from './index.js';
+import { celModule } from './cel-loader.js';
 import { crdSpec, storageVersionName, versionPriorityCompare, type CRDVersion, type PrinterColumn, type ScaleSpec } from './crd-types.js';
 import { getPath } from './jsonpath.js';
 
@@ -159,7 +160,7 @@ export function customResourceServing(crd: KObject, callWebhook: WebhookCaller =
     const blocking = blockingError(errs);
     // kube reports this one with a nil field path, printed "<nil>"
     if (blocking) return [...errs, { ...blocking, field: blocking.field || '<nil>' }];
-    return [...errs, ...validateCEL(obj, old, s, { isResourceRoot: true })];
+    return [...errs, ...celModule().validateCEL(obj, old, s, { isResourceRoot: true })];
   };
 
   const strategy: Strategy = {

@@ -1,5 +1,5 @@
 // Request body decoding: JSON (also when no Content-Type is sent), YAML; Protobuf comes with its own decoder.
-import { parse as parseYaml } from 'yaml';
+import { yamlLib } from '../util/yaml.js';
 import { badRequest, StatusError } from '../api/errors.js';
 import { isObject, type KObject } from '../api/types.js';
 import { contentTypeOf } from './negotiation.js';
@@ -40,7 +40,7 @@ function goJsonError(e: Error, text: string): string {
 
 export function parseYamlText(text: string): unknown {
   try {
-    return parseYaml(text, { uniqueKeys: false });
+    return yamlLib().parse(text, { uniqueKeys: false });
   } catch (e) {
     throw badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
   }

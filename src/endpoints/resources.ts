@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { badRequest, invalid, methodNotSupported, pathNotFound, StatusError } from '../api/errors.js';
 import { fieldErr } from '../api/field-errors.js';
 import { deprecationWarning } from '../registry/deprecation.js';
+import { loadCel } from '../apiextensions/cel-loader.js';
 import { apiVersionOf, isObject, type KObject, type ListMeta } from '../api/types.js';
 import type { ResourceInfo } from '../registry/catalog.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
@@ -15,7 +16,7 @@ import { decodeObjectBody, decodePatchBody, decodeWriteBody } from './body.js';
 import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
-import { successStatus, writeError, writeJson, writeYaml } from './responses.js';
+import { successStatus, writeError, writeJson, writeRawJson, writeYaml } from './responses.js';
 import { encodeProtobufObject, encodeWatchEventFrame, notMarshalableError, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from './protobuf/index.js';
 import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
 
@@ -47,6 +48,8 @@ export class ResourceHandler {
     if (!r.namespaced && namespace !== undefined) throw pathNotFound();
     if (r.namespaced && namespace === undefined && info.name !== undefined) throw pathNotFound();
     const scope: RequestScope = { resource: r, namespace, user: ctx.user };
+    // CRDs and custom resources validate with CEL, loaded in the background at start
+    if (served.custom || r.group === 'apiextensions.k8s.io') await loadCel();
     const deprecated = served.custom ? served.custom.deprecationWarning(r.version) : deprecationWarning(r.group, r.version, r.kind);
     if (deprecated) ctx.warnings.push(deprecated);
 
@@ -139,6 +142,13 @@ export class ResourceHandler {
     }
     if (out.format === 'partial') return writeJson(ctx.res, 200, partialList(items, meta, out.version), w);
     const list = { kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta, items };
+    if (out.format === 'json') {
+      // Items from the watch cache are shared, immutable objects: each is serialized once and reused.
+      const head = JSON.stringify({ kind: list.kind, apiVersion: list.apiVersion, metadata: meta });
+      const parts = items.map((o) => (Object.isFrozen(o) ? memoize(o, 'json', () => JSON.stringify(o)) : JSON.stringify(o)));
+      const body = `${head.slice(0, -1)},"items":[${parts.join(',')}]}\n`;
+      return writeRawJson(ctx.res, 200, body, w);
+    }
     if (out.format === 'yaml') return writeYaml(ctx.res, 200, list, w);
     if (out.format === 'protobuf') return writeProtobuf(ctx, 200, list);
     return writeJson(ctx.res, 200, list, w);

@@ -1,5 +1,5 @@
 // Writing objects and Status errors in the negotiated format.
-import { stringify as toYaml } from 'yaml';
+import { yamlLib } from '../util/yaml.js';
 import { internalError, StatusError, type Status } from '../api/errors.js';
 import type { Res, SimpleResponse } from './http.js';
 
@@ -11,9 +11,13 @@ function setCommon(res: Res, warnings?: string[]): void {
 }
 
 export function writeJson(res: Res, code: number, body: unknown, warnings?: string[]): void {
+  writeRawJson(res, code, JSON.stringify(body) + '\n', warnings);
+}
+
+/** Write already-serialized JSON text. */
+export function writeRawJson(res: Res, code: number, text: string, warnings?: string[]): void {
   if (res.headersSent) return;
   setCommon(res, warnings);
-  const text = JSON.stringify(body) + '\n';
   res.setHeader('content-type', 'application/json');
   res.setHeader('content-length', Buffer.byteLength(text));
   res.writeHead(code);
@@ -23,7 +27,7 @@ export function writeJson(res: Res, code: number, body: unknown, warnings?: stri
 export function writeYaml(res: Res, code: number, body: unknown, warnings?: string[]): void {
   if (res.headersSent) return;
   setCommon(res, warnings);
-  const text = toYaml(body, { aliasDuplicateObjects: false, lineWidth: 0 });
+  const text = yamlLib().stringify(body, { aliasDuplicateObjects: false, lineWidth: 0 });
   res.setHeader('content-type', 'application/yaml');
   res.setHeader('content-length', Buffer.byteLength(text));
   res.writeHead(code);

@@ -10,7 +10,16 @@
 //    pick the alternative the gnostic parser would accept; v2 `TypeItem` takes a string or string array;
 //    `ItemsItem` wraps one schema; v3 `DefaultType` keeps only scalar defaults;
 //  - proto3 zero values are left out, as Go's proto.Marshal does.
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as ProtobufNS from 'protobufjs';
+
+// Loaded on first use: protobufjs is not needed to start the server.
+const requireCjs = createRequire(import.meta.url);
+let pb: typeof ProtobufNS | undefined;
+function protobufLib(): typeof ProtobufNS {
+  pb ??= requireCjs('protobufjs') as typeof ProtobufNS;
+  return pb;
+}
 import { join } from 'node:path';
 import { findDataDir } from './data-dir.js';
 
@@ -18,24 +27,24 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** A protobufjs-encodable plain message object. */
 export type ProtoMessage = { [field: string]: unknown };
 
-let v2Type: protobuf.Type | undefined;
-let v3Type: protobuf.Type | undefined;
+let v2Type: ProtobufNS.Type | undefined;
+let v3Type: ProtobufNS.Type | undefined;
 
-function loadType(rel: string, name: string): protobuf.Type {
-  const root = new protobuf.Root();
+function loadType(rel: string, name: string): ProtobufNS.Type {
+  const root = new (protobufLib().Root)();
   root.loadSync(join(findDataDir(), 'proto', rel), { keepCase: true });
   root.resolveAll();
   return root.lookupType(name);
 }
 
 /** The gnostic openapi.v2.Document message type (loaded lazily from data/proto). */
-export function openAPIv2DocumentType(): protobuf.Type {
+export function openAPIv2DocumentType(): ProtobufNS.Type {
   v2Type ??= loadType('github.com/google/gnostic-models/openapiv2/OpenAPIv2.proto', 'openapi.v2.Document');
   return v2Type;
 }
 
 /** The gnostic openapi.v3.Document message type (loaded lazily from data/proto). */
-export function openAPIv3DocumentType(): protobuf.Type {
+export function openAPIv3DocumentType(): ProtobufNS.Type {
   v3Type ??= loadType('github.com/google/gnostic-models/openapiv3/OpenAPIv3.proto', 'openapi.v3.Document');
   return v3Type;
 }
@@ -48,7 +57,7 @@ function camel(snake: string): string {
   return snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-function jsonKey(field: protobuf.Field): string {
+function jsonKey(field: ProtobufNS.Field): string {
   return field.name === '_ref' ? '$ref' : camel(field.name);
 }
 
@@ -76,13 +85,13 @@ function anyValue(v: JsonValue): ProtoMessage {
   return { yaml: JSON.stringify(v) + '\n' };
 }
 
-function fieldByName(t: protobuf.Type, name: string): protobuf.Field | undefined {
+function fieldByName(t: ProtobufNS.Type, name: string): ProtobufNS.Field | undefined {
   return t.fields[name];
 }
 
 /** Which oneof alternative gnostic's parser ends up with for this JSON value. */
-function chooseOneof(t: protobuf.Type, v: JsonValue): protobuf.Field | undefined {
-  const has = (name: string): protobuf.Field | undefined => fieldByName(t, name);
+function chooseOneof(t: ProtobufNS.Type, v: JsonValue): ProtobufNS.Field | undefined {
+  const has = (name: string): ProtobufNS.Field | undefined => fieldByName(t, name);
   const obj = isObject(v) ? v : undefined;
   switch (t.name) {
     case 'AdditionalPropertiesItem':
@@ -134,14 +143,14 @@ function chooseOneof(t: protobuf.Type, v: JsonValue): protobuf.Field | undefined
   }
 }
 
-function scalarOneof(t: protobuf.Type, v: JsonValue): ProtoMessage {
+function scalarOneof(t: ProtobufNS.Type, v: JsonValue): ProtoMessage {
   if (typeof v === 'boolean') return { boolean: v };
   if (typeof v === 'number') return { number: v };
   if (typeof v === 'string' && fieldByName(t, 'string')) return { string: v };
   return {};
 }
 
-function convertScalar(field: protobuf.Field, v: JsonValue): unknown {
+function convertScalar(field: ProtobufNS.Field, v: JsonValue): unknown {
   switch (field.type) {
     case 'string':
       return typeof v === 'string' && v !== '' ? v : undefined;
@@ -160,7 +169,7 @@ function convertScalar(field: protobuf.Field, v: JsonValue): unknown {
 }
 
 /** Converts one JSON value into the plain object of gnostic message type `t`. */
-export function convertMessage(t: protobuf.Type, v: JsonValue): ProtoMessage {
+export function convertMessage(t: ProtobufNS.Type, v: JsonValue): ProtoMessage {
   switch (t.name) {
     case 'Any':
       return anyValue(v);
@@ -172,7 +181,7 @@ export function convertMessage(t: protobuf.Type, v: JsonValue): ProtoMessage {
     case 'ItemsItem': {
       const f = t.fieldsArray[0]!;
       const items = (Array.isArray(v) ? v : [v]).filter(isObject);
-      return { [f.name]: items.map((x) => convertMessage(f.resolvedType as protobuf.Type, x)) };
+      return { [f.name]: items.map((x) => convertMessage(f.resolvedType as ProtobufNS.Type, x)) };
     }
     case 'DefaultType':
     case 'SpecificationExtension':
@@ -183,7 +192,7 @@ export function convertMessage(t: protobuf.Type, v: JsonValue): ProtoMessage {
   if (t.oneofs?.['oneof']) {
     const f = chooseOneof(t, v);
     if (!f) return {};
-    if (f.resolvedType instanceof protobuf.Type) return { [f.name]: convertMessage(f.resolvedType, v) };
+    if (f.resolvedType instanceof protobufLib().Type) return { [f.name]: convertMessage(f.resolvedType, v) };
     const s = f.type === 'bool' ? (typeof v === 'boolean' ? v : undefined) : undefined;
     return s === undefined ? {} : { [f.name]: s };
   }
@@ -191,12 +200,12 @@ export function convertMessage(t: protobuf.Type, v: JsonValue): ProtoMessage {
   const out: ProtoMessage = {};
   for (const field of t.fieldsArray) {
     const rt = field.resolvedType;
-    if (field.repeated && rt instanceof protobuf.Type && rt.name.startsWith('Named')) {
+    if (field.repeated && rt instanceof protobufLib().Type && rt.name.startsWith('Named')) {
       const valueField = rt.fields['value'];
       const pairs = namedKeys(field.name, v).map((k) => {
         const item = v[k]!;
         const vt = valueField?.resolvedType;
-        if (vt instanceof protobuf.Type) return { name: k, value: convertMessage(vt, item) };
+        if (vt instanceof protobufLib().Type) return { name: k, value: convertMessage(vt, item) };
         return typeof item === 'string' ? { name: k, value: item } : { name: k };
       });
       if (pairs.length > 0) out[field.name] = pairs;
@@ -208,13 +217,13 @@ export function convertMessage(t: protobuf.Type, v: JsonValue): ProtoMessage {
     if (field.repeated) {
       if (!Array.isArray(jv)) continue;
       const arr =
-        rt instanceof protobuf.Type
+        rt instanceof protobufLib().Type
           ? jv.map((x) => convertMessage(rt, x))
           : jv.map((x) => (typeof x === 'string' ? x : undefined)).filter((x): x is string => x !== undefined);
       if (arr.length > 0) out[field.name] = arr;
       continue;
     }
-    if (rt instanceof protobuf.Type) {
+    if (rt instanceof protobufLib().Type) {
       out[field.name] = convertMessage(rt, jv);
       continue;
     }

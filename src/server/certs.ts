@@ -33,7 +33,14 @@ import type { KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
+
+// @peculiar/x509 (and its dependencies) take ~0.3 s to load: only certificate generation needs it.
+let x509Module: typeof X509 | undefined;
+async function loadX509(): Promise<typeof X509> {
+  x509Module ??= await import('@peculiar/x509');
+  return x509Module;
+}
 
 export interface TlsMaterial {
   caCertPem: string;
@@ -195,7 +202,7 @@ export async function ensureTlsMaterial(opts: EnsureTlsOptions): Promise<TlsMate
         caCert: ca.cert,
         caKey: caSigningKey,
         subject: [{ CN: [SERVER_COMMON_NAME] }],
-        usage: x509.ExtendedKeyUsage.serverAuth,
+        usage: 'serverAuth',
         hosts: servingHosts([...hosts, ...old]),
       });
       writePair(p.serverCert, p.serverKey, server);
@@ -218,7 +225,7 @@ export async function ensureTlsMaterial(opts: EnsureTlsOptions): Promise<TlsMate
       caCert: ca.cert,
       caKey: caSigningKey,
       subject: [{ O: [ADMIN_GROUP] }, { CN: [ADMIN_USER] }],
-      usage: x509.ExtendedKeyUsage.clientAuth,
+      usage: 'clientAuth',
       hosts: [],
     });
     writePair(p.adminCert, p.adminKey, admin);
@@ -298,8 +305,9 @@ function readText(path: string, flag: string): string {
 // Checks
 
 function validAt(cert: NodeX509, now: Date, renewBeforeMs: number): boolean {
-  const c = new x509.X509Certificate(cert.raw);
-  return c.notBefore.getTime() <= now.getTime() + BACKDATE_MS && c.notAfter.getTime() > now.getTime() + renewBeforeMs;
+  const notBefore = new Date(cert.validFrom).getTime();
+  const notAfter = new Date(cert.validTo).getTime();
+  return notBefore <= now.getTime() + BACKDATE_MS && notAfter > now.getTime() + renewBeforeMs;
 }
 
 function issuedBy(cert: NodeX509, ca: NodeX509): boolean {
@@ -328,10 +336,14 @@ function isAdminSubject(cert: NodeX509): boolean {
 
 /** DNS names and IPs in a certificate's subjectAltName. */
 function sanHosts(cert: NodeX509): string[] {
-  const c = new x509.X509Certificate(cert.raw);
-  const ext = c.getExtension(x509.SubjectAlternativeNameExtension);
-  if (!ext) return [];
-  return ext.names.items.filter((n) => n.type === 'dns' || n.type === 'ip').map((n) => n.value);
+  const san = cert.subjectAltName;
+  if (!san) return [];
+  const out: string[] = [];
+  for (const part of san.split(', ')) {
+    if (part.startsWith('DNS:')) out.push(part.slice(4));
+    else if (part.startsWith('IP Address:')) out.push(part.slice(11));
+  }
+  return out;
 }
 
 /** Default SANs + requested hosts, normalized and de-duplicated (DNS names lowercased, IPs canonical). */
@@ -365,8 +377,9 @@ async function generateKeyPair(): Promise<CryptoKeyPair> {
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
-  const der = await wc.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n';
+  const der = Buffer.from(await wc.subtle.exportKey('pkcs8', key));
+  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
 }
 
 /** Positive serial number with a minimal DER encoding (Go rejects negative serials). */
@@ -407,6 +420,7 @@ async function publicCryptoKey(cert: NodeX509): Promise<CryptoKey> {
 }
 
 async function generateCA(now: Date): Promise<Pair> {
+  const x509 = await loadX509();
   const keys = await generateKeyPair();
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
     {
@@ -436,17 +450,18 @@ async function issueLeaf(o: {
   now: Date;
   caCert: NodeX509;
   caKey: { key: CryptoKey; alg: Algorithm | EcdsaParams };
-  subject: x509.JsonName;
-  usage: x509.ExtendedKeyUsage;
+  subject: X509.JsonName;
+  usage: 'serverAuth' | 'clientAuth';
   hosts: string[];
 }): Promise<Pair> {
   const keys = await generateKeyPair();
+  const x509 = await loadX509();
   const issuer = new x509.X509Certificate(o.caCert.raw);
   const caPub = await publicCryptoKey(o.caCert);
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-    new x509.ExtendedKeyUsageExtension([o.usage], false),
+    new x509.ExtendedKeyUsageExtension([o.usage === 'serverAuth' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth], false),
     await x509.AuthorityKeyIdentifierExtension.create(caPub, false, wc),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, wc),
   ];

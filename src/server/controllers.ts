@@ -52,6 +52,7 @@ export class Controllers {
   async bootstrap(): Promise<void> {
     const ns = this.store('', 'namespaces');
     for (const name of DEFAULT_NAMESPACES) {
+      if (await ns.getRaw(undefined, name)) continue;
       await ignoreExists(ns.create(scopeOf(ns), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: false }));
     }
     await this.ensureKubernetesService();

@@ -18,8 +18,22 @@ export interface ChainDeps extends NonResourceDeps {
   tokenAuthenticator?: (token: string) => UserInfo | undefined;
 }
 
+// A TLS connection's client certificate does not change: authenticate it once per connection
+// (getPeerCertificate is expensive). HTTP/2 requests are keyed by their session.
+const certUsers = new WeakMap<object, UserInfo | null>();
+
+function certUserOf(req: Req): UserInfo | undefined {
+  const key: object = ('stream' in req && req.stream?.session) || req.socket;
+  let u = certUsers.get(key);
+  if (u === undefined) {
+    u = userFromClientCert(req.socket as TLSSocket) ?? null;
+    certUsers.set(key, u);
+  }
+  return u ?? undefined;
+}
+
 export function authenticate(req: Req, deps: ChainDeps): UserInfo | StatusError {
-  const certUser = userFromClientCert(req.socket as TLSSocket);
+  const certUser = certUserOf(req);
   if (certUser) return certUser;
   const auth = req.headers['authorization'];
   if (typeof auth === 'string' && /^bearer\s/i.test(auth)) {

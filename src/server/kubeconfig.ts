@@ -7,7 +7,7 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { stringify } from 'yaml';
+
 
 export interface KubeconfigCluster {
   server: string;
@@ -81,8 +81,40 @@ export function adminKubeconfig(opts: AdminKubeconfigOptions): KubeconfigObject 
 
 /** Serializes a kubeconfig as YAML. */
 export function kubeconfigToYaml(cfg: KubeconfigObject): string {
-  // lineWidth 0: never fold the long base64 strings.
-  return stringify(cfg, { lineWidth: 0 });
+  return emitYaml(cfg as unknown as Record<string, unknown>, 0);
+}
+
+// A small block-style YAML writer for this fixed shape (written at every start, so it avoids loading the
+// yaml package). Strings outside a safe character set are double-quoted (JSON strings are valid YAML).
+function scalar(v: unknown): string {
+  if (typeof v === 'boolean' || typeof v === 'number') return String(v);
+  const s = String(v);
+  return /^[A-Za-z0-9][A-Za-z0-9._\/@-]*$/.test(s) && !/^(true|false|null|yes|no|on|off|~)$/i.test(s) ? s : JSON.stringify(s);
+}
+
+function emitYaml(obj: Record<string, unknown>, indent: number): string {
+  const pad = ' '.repeat(indent);
+  let out = '';
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      if (v.length === 0) {
+        out += `${pad}${k}: []\n`;
+        continue;
+      }
+      out += `${pad}${k}:\n`;
+      for (const item of v) {
+        const body = typeof item === 'object' && item !== null ? emitYaml(item as Record<string, unknown>, indent + 2) : `${pad}  ${scalar(item)}\n`;
+        out += `${pad}- ${body.slice(indent + 2)}`;
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      const inner = emitYaml(v as Record<string, unknown>, indent + 2);
+      out += inner ? `${pad}${k}:\n${inner}` : `${pad}${k}: {}\n`;
+    } else {
+      out += `${pad}${k}: ${scalar(v)}\n`;
+    }
+  }
+  return out;
 }
 
 /** Writes the kubeconfig as YAML with mode 0600 (atomically: temp file + rename). Creates the parent directory. */

@@ -6,7 +6,6 @@ import { header } from '../endpoints/http.js';
 import { writeJson, writeSimple, writeText, writeYaml } from '../endpoints/responses.js';
 import type { OpenAPIService } from '../openapi/index.js';
 import type { ResourceRegistry } from '../registry/registry.js';
-import { stringify as toYaml } from 'yaml';
 
 export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.13' };
 
@@ -131,4 +130,3 @@ function discovery(ctx: RequestContext, deps: NonResourceDeps, parts: string[]):
   return writeJson(ctx.res, 200, apiResourceList(gv));
 }
 
-export { toYaml };

@@ -15,7 +15,6 @@ import { ResourceRegistry } from '../registry/registry.js';
 import { configureServiceAllocation, kubernetesServiceIP } from '../registry/strategies/service-alloc.js';
 import type { Storage } from '../storage/interface.js';
 import { SqliteStorage } from '../storage/sqlite.js';
-import { EtcdStorage } from '../storage/etcd.js';
 import { ensureTlsMaterial } from './certs.js';
 import { Controllers } from './controllers.js';
 import { CRDController } from '../apiextensions/controller.js';
@@ -60,7 +59,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const tls = await ensureTlsMaterial({ dir: dataDir, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCAFile, hosts });
 
   const storage: Storage = o.etcdServers?.length
-    ? await EtcdStorage.open({ endpoints: o.etcdServers })
+    ? await (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints: o.etcdServers })
     : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
   const compactor = o.etcdServers?.length && o.etcdCompactionIntervalMs > 0 ? startCompactor(storage, o.etcdCompactionIntervalMs) : undefined;
   let controllers: Controllers | undefined;

@@ -20,9 +20,271 @@ export function setEmbeddedDecoder(fn: (buf: Buffer) => JObj): void {
   decodeEmbeddedEnvelope = fn;
 }
 
-// ------------------------------------------------------------------ encode
+// ------------------------------------------------------------------ generated code
+//
+// Each message plan gets, on first use, an encoder and a decoder generated as JavaScript source (new Function):
+// straight-line code over the message's fields with constant property names, so that property loads and stores
+// hit monomorphic inline caches, tags are constants and sub-message coders are direct calls. Rare kinds (Time,
+// Quantity, RawJSON, ...) call the generic writeValue / readSpecial below.
+
+type EncFn = (w: Writer, obj: JObj) => void;
+type DecFn = (r: Reader, end: number, obj: JObj) => JObj;
+
+let codegen = true;
 
 export function encodeMessage(w: Writer, plan: MessagePlan, obj: JObj): void {
+  const enc = plan.enc;
+  if (enc !== undefined) enc(w, obj);
+  else if (codegen) genEncoder(plan)(w, obj);
+  else encodeMessageGeneric(w, plan, obj);
+}
+
+export function decodeMessage(r: Reader, plan: MessagePlan, end: number, obj: JObj): JObj {
+  const dec = plan.dec;
+  if (dec !== undefined) return dec(r, end, obj);
+  if (codegen) return genDecoder(plan)(r, end, obj);
+  return decodeMessageGeneric(r, plan, end, obj);
+}
+
+function encOf(f: FieldPlan): EncFn {
+  const p = msgOf(f);
+  return p.enc ?? genEncoder(p);
+}
+
+function decOf(f: FieldPlan): DecFn {
+  const p = msgOf(f);
+  return p.dec ?? genDecoder(p);
+}
+
+function tagCode(no: number, wt: number): string {
+  const t = (no << 3) | wt;
+  if (t < 128) return `w.t1(${t});`;
+  if (t < 16384) return `w.t2(${(t & 127) | 128}, ${t >>> 7});`;
+  return `w.uint32(${t});`;
+}
+
+/** Helpers the generated code calls, passed in as H. */
+const H = {
+  encOf,
+  decOf,
+  toNumber,
+  writeValue,
+  encMap,
+  readSpecial,
+  readTime,
+  decMapEntry: decodeMapEntry,
+  decOther,
+  ProtoWireError,
+};
+
+function fnName(plan: MessagePlan): string {
+  return plan.fullName.slice(plan.fullName.lastIndexOf('.') + 1).replace(/\W/g, '_');
+}
+
+function compileFn<T>(plan: MessagePlan, what: string, src: string): T | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function('F', 'H', src)(plan.fields, H) as T;
+  } catch (e) {
+    if (e instanceof EvalError) {
+      codegen = false; // --disallow-code-generation-from-strings: interpret the plans
+      return undefined;
+    }
+    throw new Error(`protobuf: generating the ${what} of ${plan.fullName}: ${(e as Error).message}`);
+  }
+}
+
+function encValue(f: FieldPlan, i: number, x: string): string {
+  switch (f.kind) {
+    case K.String:
+      return `${tagCode(f.no, WT_LEN)} w.string(typeof ${x} === 'string' ? ${x} : String(${x}));`;
+    case K.Int32:
+      return `${tagCode(f.no, WT_VARINT)} w.int32(typeof ${x} === 'number' ? Math.trunc(${x}) : Math.trunc(H.toNumber(${x})));`;
+    case K.Int64:
+      return `${tagCode(f.no, WT_VARINT)} w.int64(typeof ${x} === 'number' ? Math.trunc(${x}) : Math.trunc(H.toNumber(${x})));`;
+    case K.Bool:
+      return `${tagCode(f.no, WT_VARINT)} w.bool(${x} === true || ${x} === 'true');`;
+    case K.Message:
+      return `if (typeof ${x} === 'object' && !Array.isArray(${x})) { ${tagCode(f.no, WT_LEN)} const s = w.beginLenN(R${i}); (E${i} ??= H.encOf(F[${i}]))(w, ${x}); R${i} = w.endLenN(s, R${i}); }`;
+    default:
+      return `H.writeValue(w, F[${i}], ${f.no}, ${x});`;
+  }
+}
+
+function genEncoder(plan: MessagePlan): EncFn {
+  const F = plan.fields;
+  const decls: string[] = [];
+  const lines: string[] = [];
+  for (let i = 0; i < F.length; i++) {
+    const f = F[i]!;
+    decls.push(`let E${i}; let R${i} = 1;`);
+    if (f.inline) {
+      lines.push(`${tagCode(f.no, WT_LEN)} { const s = w.beginLenN(R${i}); (E${i} ??= H.encOf(F[${i}]))(w, o); R${i} = w.endLenN(s, R${i}); }`);
+      continue;
+    }
+    // one field per JSON name, as the key-driven lookup (byJson) had it
+    if (plan.byJson !== undefined && plan.byJson[f.json] !== f) continue;
+    let body: string;
+    if (f.map) body = `if (typeof v === 'object') H.encMap(w, F[${i}], v);`;
+    else if (f.repeated) {
+      const onNull = f.kind === K.RawJSON ? `H.writeValue(w, F[${i}], ${f.no}, null);` : '';
+      body = `if (Array.isArray(v)) for (let k = 0; k < v.length; k++) { const x = v[k]; if (x === null || x === undefined) { ${onNull} continue; } ${encValue(f, i, 'x')} }`;
+    } else body = encValue(f, i, 'v');
+    lines.push(`v = o[${JSON.stringify(f.json)}]; if (v !== undefined && v !== null) { ${body} }`);
+  }
+  const src = `'use strict';\n${decls.join('\n')}\nreturn function enc_${fnName(plan)}(w, o) {\nlet v;\n${lines.join('\n')}\n};`;
+  const fn = compileFn<EncFn>(plan, 'encoder', src);
+  if (fn === undefined) return (w, o) => encodeMessageGeneric(w, plan, o);
+  plan.enc = fn;
+  return fn;
+}
+
+function decScalar(kind: K): string | undefined {
+  switch (kind) {
+    case K.String:
+      return 'r.string()';
+    case K.Int32:
+      return 'r.int32()';
+    case K.Int64:
+      return 'r.int64()';
+    case K.Bool:
+      return 'r.bool()';
+    case K.Double:
+      return 'r.double()';
+    case K.Bytes:
+      return "r.bytes().toString('base64')";
+    default:
+      return undefined;
+  }
+}
+
+function zeroLiteral(kind: K): string {
+  return kind === K.String || kind === K.Bytes ? "''" : kind === K.Bool ? 'false' : '0';
+}
+
+function genDecoder(plan: MessagePlan): DecFn {
+  const F = plan.fields;
+  const decls: string[] = [];
+  const cases: string[] = [];
+  for (let i = 0; i < F.length; i++) {
+    const f = F[i]!;
+    decls.push(`let D${i};`);
+    const key = JSON.stringify(f.json);
+    const sub = `(D${i} ??= H.decOf(F[${i}]))`;
+    const scalar = decScalar(f.kind);
+    let body: string;
+    if (f.inline) body = `${sub}(r, r.lenEnd(), o);`;
+    else if (f.map) body = `const e = r.lenEnd(); let m = o[${key}]; if (m === undefined) o[${key}] = m = {}; H.decMapEntry(r, F[${i}], e, m); r.pos = e;`;
+    else if (f.repeated) {
+      let push: string;
+      if (scalar !== undefined) push = `a.push(${scalar});`;
+      else if (f.kind === K.Message) push = `a.push(${sub}(r, r.lenEnd(), {}));`;
+      else push = `const v = H.readSpecial(r, F[${i}]); a.push(v === undefined ? null : v);`;
+      body = `let a = o[${key}]; if (a === undefined) o[${key}] = a = []; ${push}`;
+    } else if (scalar !== undefined) {
+      body = f.keepZero ? `o[${key}] = ${scalar};` : `const v = ${scalar}; if (v !== ${zeroLiteral(f.kind)}) o[${key}] = v;`;
+    } else if (f.kind === K.Message) body = `o[${key}] = ${sub}(r, r.lenEnd(), {});`;
+    else if (f.kind === K.Time) body = `const v = H.readTime(r); if (v !== undefined) o[${key}] = v;`;
+    else body = `const v = H.readSpecial(r, F[${i}]); if (v !== undefined) o[${key}] = v;`;
+    cases.push(`case ${(f.no << 3) | f.wt}: { ${body} break; }`);
+  }
+  const src = `'use strict';\n${decls.join('\n')}
+return function dec_${fnName(plan)}(r, end, o) {
+  const b = r.buf;
+  while (r.pos < end) {
+    let tag = b[r.pos];
+    if (tag < 128) r.pos++;
+    else tag = r.uint32();
+    switch (tag) {
+${cases.join('\n')}
+      default:
+        H.decOther(r, tag, F, o);
+    }
+  }
+  if (r.pos !== end) throw new H.ProtoWireError('unexpected EOF');
+  return o;
+};`;
+  const fn = compileFn<DecFn>(plan, 'decoder', src);
+  if (fn === undefined) return (r, end, o) => decodeMessageGeneric(r, plan, end, o);
+  plan.dec = fn;
+  return fn;
+}
+
+/** A tag that no generated case took: unknown field (skipped), packed repeated scalars, or a wrong wire type. */
+function decOther(r: Reader, tag: number, fields: FieldPlan[], obj: JObj): void {
+  const no = tag >>> 3;
+  const wt = tag & 7;
+  if (no === 0) throw new ProtoWireError('proto: illegal tag 0 (wire type ' + wt + ')');
+  let f: FieldPlan | undefined;
+  for (let i = 0; i < fields.length; i++) {
+    if (fields[i]!.no === no) {
+      f = fields[i];
+      break;
+    }
+  }
+  if (f === undefined) {
+    r.skip(wt);
+    return;
+  }
+  if (f.repeated && wt === WT_LEN && f.wt !== WT_LEN) {
+    let arr = obj[f.json] as unknown[] | undefined;
+    if (arr === undefined) obj[f.json] = arr = [];
+    const e = r.lenEnd();
+    while (r.pos < e) arr.push(readScalar(r, f.kind));
+    return;
+  }
+  checkWire(f, wt);
+  // a field whose wire type matches would have had its own case
+  throw new ProtoWireError(`proto: unexpected tag ${tag} for field ${f.name}`);
+}
+
+/** meta/v1 Time: {seconds = 1, nanos = 2}; zero is absent (Go prints null). */
+function readTime(r: Reader): string | undefined {
+  const end = r.lenEnd();
+  let a = 0;
+  let b = 0;
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 8) a = r.int64();
+    else if (tag === 16) b = r.int32();
+    else r.skip(tag & 7);
+  }
+  if (r.pos !== end) throw new ProtoWireError('unexpected EOF');
+  return a !== 0 || b !== 0 ? formatTime(a) : undefined;
+}
+
+function keysSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+/** A map field: one entry message {key = 1, value = 2} per key, keys sorted as Go does. */
+function encMap(w: Writer, f: FieldPlan, m: JObj): void {
+  const keys = Object.keys(m);
+  if (keys.length > 1 && !keysSorted(keys)) keys.sort(compareGo);
+  const t = (f.no << 3) | WT_LEN;
+  const isString = f.kind === K.String;
+  let hint = 1;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    w.uint32(t);
+    const s = w.beginLenN(hint);
+    w.t1(10);
+    w.string(key);
+    const val = m[key];
+    if (val !== undefined && val !== null) {
+      if (isString) {
+        w.t1(18);
+        w.string(typeof val === 'string' ? val : String(val));
+      } else writeValue(w, f, 2, val);
+    }
+    hint = w.endLenN(s, hint);
+  }
+}
+
+// ------------------------------------------------------------------ generic (interpreted) encode, without codegen
+
+function encodeMessageGeneric(w: Writer, plan: MessagePlan, obj: JObj): void {
   const byJson = plan.byJson;
   if (byJson !== undefined) {
     // sparse objects: walk the object's keys rather than every field of the message (key order, not field order)
@@ -52,35 +314,21 @@ export function encodeMessage(w: Writer, plan: MessagePlan, obj: JObj): void {
 }
 
 function encodeField(w: Writer, f: FieldPlan, v: unknown): void {
-  {
-    if (f.map) {
-      if (typeof v !== 'object') return;
-      const m = v as JObj;
-      const keys = Object.keys(m);
-      if (keys.length > 1) keys.sort(compareGo);
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k]!;
-        w.tag(f.no, WT_LEN);
-        const s = w.beginLen();
-        w.tag(1, WT_LEN);
-        w.string(key);
-        const val = m[key];
-        if (val !== undefined && val !== null) writeValue(w, f, 2, val);
-        w.endLen(s);
+  if (f.map) {
+    if (typeof v !== 'object') return;
+    encMap(w, f, v as JObj);
+  } else if (f.repeated) {
+    if (!Array.isArray(v)) return;
+    for (let k = 0; k < v.length; k++) {
+      const item: unknown = v[k];
+      if (item === null || item === undefined) {
+        if (f.kind === K.RawJSON) writeValue(w, f, f.no, null);
+        continue;
       }
-    } else if (f.repeated) {
-      if (!Array.isArray(v)) return;
-      for (let k = 0; k < v.length; k++) {
-        const item: unknown = v[k];
-        if (item === null || item === undefined) {
-          if (f.kind === K.RawJSON) writeValue(w, f, f.no, null);
-          continue;
-        }
-        writeValue(w, f, f.no, item);
-      }
-    } else {
-      writeValue(w, f, f.no, v);
+      writeValue(w, f, f.no, item);
     }
+  } else {
+    writeValue(w, f, f.no, v);
   }
 }
 
@@ -268,7 +516,7 @@ function checkWire(f: FieldPlan, wt: number): void {
   if (wt !== f.wt) throw new ProtoWireError(`proto: wrong wireType = ${wt} for field ${f.name[0]!.toUpperCase()}${f.name.slice(1)}`);
 }
 
-export function decodeMessage(r: Reader, plan: MessagePlan, end: number, obj: JObj): JObj {
+function decodeMessageGeneric(r: Reader, plan: MessagePlan, end: number, obj: JObj): JObj {
   const byNo = plan.byNo;
   while (r.pos < end) {
     const tag = r.uint32();

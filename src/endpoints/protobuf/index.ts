@@ -153,6 +153,9 @@ export function decodeProtobufObject(buf: Uint8Array, expectedKind?: string): KO
 const writer = new Writer(64 * 1024);
 let writerBusy = false;
 
+/** Bytes the last object's length took: reserved up front so that the body is rarely moved. */
+let rawLenHint = 2;
+
 function writeEnvelope(w: Writer, obj: KObject, apiVersion: string, kind: string, plan: NonNullable<ReturnType<typeof planForKind>>): void {
   w.ensure(4);
   PREFIX.copy(w.buf, w.pos);
@@ -165,9 +168,9 @@ function writeEnvelope(w: Writer, obj: KObject, apiVersion: string, kind: string
   w.string(kind);
   w.endLen(s);
   w.tag(2, WT_LEN);
-  const s2 = w.beginLen();
+  const s2 = w.beginLenN(rawLenHint);
   encodeMessage(w, plan, obj as Record<string, unknown>);
-  w.endLen(s2);
+  rawLenHint = w.endLenN(s2, rawLenHint);
   w.tag(3, WT_LEN);
   w.uint32(0);
   w.tag(4, WT_LEN);

@@ -1,4 +1,5 @@
 // Value kinds and compiled message plans shared by the schema loader and the codec.
+import type { Reader, Writer } from './wire.js';
 
 export enum K {
   String = 1,
@@ -43,6 +44,9 @@ export interface MessagePlan {
   byNo: (FieldPlan | undefined)[];
   /** JSON key → field (no inline fields); undefined when the message has inline fields. */
   byJson: Record<string, FieldPlan> | undefined;
+  /** Generated encoder/decoder for this message (codec.ts), made on first use. */
+  enc: ((w: Writer, obj: Record<string, unknown>) => void) | undefined;
+  dec: ((r: Reader, end: number, obj: Record<string, unknown>) => Record<string, unknown>) | undefined;
 }
 
 

@@ -3,7 +3,16 @@
 // zero values decode (data/proto/k8s.io/go-field-facts.json).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as ProtobufNS from 'protobufjs';
+
+// Loaded on first use: protobufjs is not needed to start the server.
+const requireCjs = createRequire(import.meta.url);
+let pb: typeof ProtobufNS | undefined;
+function protobufLib(): typeof ProtobufNS {
+  pb ??= requireCjs('protobufjs') as typeof ProtobufNS;
+  return pb;
+}
 import { findDataDir } from '../../util/data-dir.js';
 import { K, setResolver, type FieldPlan, type MessagePlan } from './kinds.js';
 
@@ -81,12 +90,12 @@ function fileForGroupVersion(group: string, version: string): ProtoFile | undefi
 
 // ---- protobufjs root, loaded file by file ----
 
-let root: protobuf.Root | undefined;
+let root: ProtobufNS.Root | undefined;
 const loaded = new Set<string>();
 
-function getRoot(): protobuf.Root {
+function getRoot(): ProtobufNS.Root {
   if (root) return root;
-  const r = new protobuf.Root();
+  const r = new (protobufLib().Root)();
   const base = protoDir();
   r.resolvePath = (_origin: string, target: string): string => (target.startsWith('/') ? target : join(base, target));
   root = r;
@@ -161,7 +170,7 @@ function wireTypeOf(kind: K): number {
   }
 }
 
-function messageKind(type: protobuf.Type): K {
+function messageKind(type: ProtobufNS.Type): K {
   const full = type.fullName.replace(/^\./, '');
   const special = SPECIAL[full];
   if (special !== undefined) return special;
@@ -178,22 +187,22 @@ function messageKind(type: protobuf.Type): K {
   return K.Message;
 }
 
-function compile(type: protobuf.Type): MessagePlan {
+function compile(type: ProtobufNS.Type): MessagePlan {
   const fullName = type.fullName.replace(/^\./, '');
   const cached = plans.get(fullName);
   if (cached) return cached;
   const f = goFacts()[fullName] ?? {};
-  const plan: MessagePlan = { fullName, fields: [], byNo: [], byJson: undefined };
+  const plan: MessagePlan = { fullName, fields: [], byNo: [], byJson: undefined, enc: undefined, dec: undefined };
   plans.set(fullName, plan);
   for (const field of [...type.fieldsArray].sort((a, b) => a.id - b.id)) {
     field.resolve();
-    const isMap = field instanceof protobuf.MapField;
+    const isMap = field instanceof protobufLib().MapField;
     let kind = scalarKind(field.type);
     let typeName = '';
-    let sub: protobuf.Type | undefined;
+    let sub: ProtobufNS.Type | undefined;
     if (kind === undefined) {
       const rt = field.resolvedType;
-      if (!(rt instanceof protobuf.Type)) throw new Error(`protobuf: unsupported field type ${field.type} in ${fullName}`);
+      if (!(rt instanceof protobufLib().Type)) throw new Error(`protobuf: unsupported field type ${field.type} in ${fullName}`);
       sub = rt;
       kind = messageKind(rt);
       typeName = rt.fullName.replace(/^\./, '');
@@ -229,7 +238,7 @@ function compile(type: protobuf.Type): MessagePlan {
   return plan;
 }
 
-setResolver((f) => (f.msg = compile(f.sub as protobuf.Type)));
+setResolver((f) => (f.msg = compile(f.sub as ProtobufNS.Type)));
 
 /** The plan of a message by full name (e.g. k8s.io.api.core.v1.Pod), loading its package when needed. */
 export function planByName(fullName: string): MessagePlan | undefined {
@@ -238,7 +247,7 @@ export function planByName(fullName: string): MessagePlan | undefined {
   const pkg = fullName.slice(0, fullName.lastIndexOf('.'));
   if (!loadPackage(pkg)) return undefined;
   const t = getRoot().lookup(fullName);
-  if (!(t instanceof protobuf.Type)) return undefined;
+  if (!(t instanceof protobufLib().Type)) return undefined;
   return compile(t);
 }
 

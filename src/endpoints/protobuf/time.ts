@@ -53,8 +53,15 @@ function isoSeconds(seconds: number): string {
   return s;
 }
 
+const timeCache = new Map<number, string>();
+
 export function formatTime(seconds: number): string {
-  return isoSeconds(seconds) + 'Z';
+  let s = timeCache.get(seconds);
+  if (s !== undefined) return s;
+  s = isoSeconds(seconds) + 'Z';
+  if (timeCache.size > 4096) timeCache.clear();
+  timeCache.set(seconds, s);
+  return s;
 }
 
 export function formatMicroTime(seconds: number, nanos: number): string {

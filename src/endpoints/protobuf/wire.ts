@@ -10,6 +10,12 @@ const TWO32 = 4294967296;
 
 export class ProtoWireError extends Error {}
 
+/** Buffer methods Node has but @types/node does not declare (the bodies behind toString/write, minus argument handling). */
+export type FastBuffer = Buffer & {
+  utf8Slice(start: number, end: number): string;
+  utf8Write(s: string, offset: number): number;
+};
+
 /** Appends protobuf fields to a growable buffer. Nested messages reserve one length byte and are shifted when longer. */
 export class Writer {
   buf: Buffer;
@@ -132,23 +138,73 @@ export class Writer {
     this.buf[p] = v;
   }
 
+  /** Reserves `n` bytes (the caller's guess of the varint size) for a length prefix; returns the position for endLenN. */
+  beginLenN(n: number): number {
+    this.ensure(n);
+    const s = this.pos;
+    this.pos = s + n;
+    return s;
+  }
+
+  /** Writes the length of the body that follows the `n` reserved bytes at `start`, moving the body when its length
+   * needs a different number of bytes. Returns the number of bytes the length took (the next guess). */
+  endLenN(start: number, n: number): number {
+    let v = this.pos - start - n;
+    const need = v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
+    if (need !== n) {
+      if (need > n) this.ensure(need - n);
+      this.buf.copyWithin(start + need, start + n, this.pos);
+      this.pos += need - n;
+    }
+    const b = this.buf;
+    let p = start;
+    while (v > 127) {
+      b[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    b[p] = v;
+    return need;
+  }
+
+  /** One byte (a tag below 128). */
+  t1(t: number): void {
+    if (this.pos >= this.buf.length) this.ensure(1);
+    this.buf[this.pos++] = t;
+  }
+
+  /** Two bytes (a two-byte tag). */
+  t2(a: number, b: number): void {
+    if (this.pos + 2 > this.buf.length) this.ensure(2);
+    const p = this.pos;
+    this.buf[p] = a;
+    this.buf[p + 1] = b;
+    this.pos = p + 2;
+  }
+
+  /** A length-prefixed UTF-8 string. */
   string(s: string): void {
     const n = s.length;
-    this.ensure(n * 3 + 5);
-    const start = this.pos++;
-    const b = this.buf;
-    let p = this.pos;
-    let i = 0;
-    if (n < 64) {
+    if (n < 43) {
+      // at most 126 bytes: the length takes one byte
+      if (this.pos + n * 3 + 1 > this.buf.length) this.ensure(n * 3 + 1);
+      const b = this.buf;
+      const start = this.pos;
+      let p = start + 1;
+      let i = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c >= 128) break;
         b[p++] = c;
       }
+      if (i < n) p += (b as FastBuffer).utf8Write(i === 0 ? s : s.slice(i), p);
+      b[start] = p - start - 1;
+      this.pos = p;
+      return;
     }
-    if (i < n) p += b.write(i === 0 ? s : s.slice(i), p, 'utf8');
-    this.pos = p;
-    this.endLen(start);
+    const len = Buffer.byteLength(s, 'utf8');
+    this.uint32(len);
+    this.ensure(len);
+    this.pos += (this.buf as FastBuffer).utf8Write(s, this.pos);
   }
 
   bytes(v: Uint8Array): void {
@@ -252,32 +308,44 @@ export class Reader {
 
   /** Reads a length prefix and returns the end offset of the body. */
   lenEnd(): number {
-    const len = this.uint32();
-    const e = this.pos + len;
+    const p = this.pos;
+    const c = this.buf[p]!;
+    let e: number;
+    if (c < 128 && p < this.end) {
+      this.pos = p + 1;
+      e = p + 1 + c;
+    } else {
+      const len = this.uint32();
+      e = this.pos + len;
+    }
     if (e > this.end) throw new ProtoWireError('unexpected EOF');
     return e;
   }
 
   string(): string {
-    const e = this.lenEnd();
     const b = this.buf;
     let p = this.pos;
-    const n = e - p;
-    if (n < 8) {
+    let n = b[p]!;
+    if (n < 128 && p < this.end) p++;
+    else {
+      n = this.uint32();
+      p = this.pos;
+    }
+    const e = p + n;
+    if (e > this.end) throw new ProtoWireError('unexpected EOF');
+    this.pos = e;
+    if (n <= 12) {
+      // short strings: flat one-byte strings built in JS are cheaper than a call into the binding
       let s = '';
-      for (; p < e; p++) {
-        const c = b[p]!;
+      let i = p;
+      for (; i < e; i++) {
+        const c = b[i]!;
         if (c >= 128) break;
         s += String.fromCharCode(c);
       }
-      if (p === e) {
-        this.pos = e;
-        return s;
-      }
-      p = this.pos;
+      if (i === e) return s;
     }
-    this.pos = e;
-    return b.toString('utf8', p, e);
+    return (b as FastBuffer).utf8Slice(p, e);
   }
 
   bytes(): Buffer {
