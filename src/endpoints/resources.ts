@@ -220,18 +220,29 @@ export class ResourceHandler {
     let started = false;
     let closed = false;
     const HIGH_WATER = 8 * 1024 * 1024;
+    // Events of one tick go out in one write (one TLS record / syscall instead of one per event).
+    let batch: (string | Buffer)[] = [];
+    const flush = () => {
+      const chunks = batch;
+      batch = [];
+      if (closed || chunks.length === 0) return;
+      stream.write(chunks.length === 1 ? chunks[0]! : chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+    };
     const send = (chunk: string | Buffer): boolean => {
       if (closed) return true;
       if (!started) {
         pending.push(chunk);
         return true;
       }
-      return stream.write(chunk) || res.writableLength < HIGH_WATER;
+      if (batch.length === 0) process.nextTick(flush);
+      batch.push(chunk);
+      return res.writableLength < HIGH_WATER;
     };
     let watcher: StoreWatcher | undefined;
     let timer: NodeJS.Timeout | undefined;
     const close = () => {
       if (closed) return;
+      flush();
       closed = true;
       watcher?.close();
       if (timer) clearTimeout(timer);
