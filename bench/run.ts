@@ -10,7 +10,6 @@
 //   ├─ `node dist/src/server/cli.js` children for start-to-ready
 //   └─ etcd (test/helpers/etcd.ts startEtcd) for the etcd section.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
@@ -66,7 +66,6 @@ function sortKeys(v: Json): Json {
   return v;
 }
 const sample = (name: string): Json => JSON.parse(readFileSync(join(SAMPLES, name), 'utf8')) as Json;
-const haveSamples = true;
 
 test('storageVersionHash', () => {
   assert.equal(storageVersionHash('', 'v1', 'ConfigMap'), 'qFsyl6wFWjQ=');

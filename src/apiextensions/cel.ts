@@ -391,11 +391,6 @@ function formatIssue(src: string, offset: number, message: string): string {
 
 // ------------------------------------------------------------------------------- static cost
 
-interface CostEst {
-  cost: number;
-  /** Max size of the value (list length / string length) when known. */
-  size: number;
-}
 
 function maxListSize(s: StructuralSchema | undefined): number {
   if (s?.maxItems !== undefined) return s.maxItems;

@@ -425,7 +425,6 @@ export class ResourceHandler {
   }
 
   private async handleScale(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
-    const q = ctx.url.searchParams;
     const name = ctx.info.name!;
     const writeScale = (code: number, obj: KObject) => {
       const out = this.output(ctx, served);

@@ -5,26 +5,14 @@ import { fieldErr } from '../api/field-errors.js';
 import { apiVersionOf, isObject, type KObject, type UserInfo } from '../api/types.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
 import type { RequestScope } from '../registry/store.js';
+import type { Authorizer } from '../api/authorization.js';
 import { decodeObjectBody, decodePatchBody } from './body.js';
 import type { RequestContext } from './http.js';
 import { dryRunParam } from './params.js';
 import type { SubresourceHandler } from './resources.js';
 import { successStatus, writeJson } from './responses.js';
 
-export interface AccessDecider {
-  authorize(a: {
-    user: UserInfo;
-    verb: string;
-    isResourceRequest: boolean;
-    path: string;
-    namespace?: string;
-    group?: string;
-    version?: string;
-    resource?: string;
-    subresource?: string;
-    name?: string;
-  }): { allowed: boolean; reason: string };
-}
+export type AccessDecider = Authorizer;
 
 function userInfoJson(u: UserInfo): Record<string, unknown> {
   const o: Record<string, unknown> = { username: u.username };

@@ -14,7 +14,6 @@ import {
   OPTIMISTIC_LOCK_MESSAGE,
   resourceExpired,
   StatusError,
-  timeout,
 } from '../api/errors.js';
 import { fieldErr, type FieldError } from '../api/field-errors.js';
 import { apiVersionOf, isObject, type KObject, type ObjectMeta, type UserInfo } from '../api/types.js';
@@ -25,7 +24,6 @@ import {
   KeyNotFoundError,
   type KeyValue,
   type Storage,
-  type Watcher,
   type WatchEvent as StorageWatchEvent,
 } from '../storage/interface.js';
 import type { ResourceInfo } from './catalog.js';
@@ -348,10 +346,6 @@ export class GenericStore {
     return convertObject(obj, scope.resource.group, scope.resource.version, scope.resource.kind);
   }
 
-  private toStorage(obj: KObject): KObject {
-    const s = this.cfg.storageResource;
-    return convertObject(obj, s.group, s.version, s.kind);
-  }
 
   private async toStorageA(obj: KObject): Promise<KObject> {
     const s = this.cfg.storageResource;

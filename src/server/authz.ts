@@ -2,29 +2,10 @@
 // the public-info paths kube's system:public-info-viewer role grants.
 import { StatusError } from '../api/errors.js';
 import type { UserInfo } from '../api/types.js';
+import type { AuthorizationAttributes, Authorizer, Decision } from '../api/authorization.js';
 import type { RequestInfo } from '../endpoints/request-info.js';
 
-export interface AuthorizationAttributes {
-  user: UserInfo;
-  verb: string;
-  isResourceRequest: boolean;
-  path: string;
-  namespace?: string;
-  group?: string;
-  version?: string;
-  resource?: string;
-  subresource?: string;
-  name?: string;
-}
-
-export interface Decision {
-  allowed: boolean;
-  reason: string;
-}
-
-export interface Authorizer {
-  authorize(a: AuthorizationAttributes): Decision;
-}
+export type { AuthorizationAttributes, Authorizer, Decision };
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 

@@ -1,12 +1,22 @@
 // SQLite implementation of the revisioned key-value Storage contract (see interface.ts).
 //
-// Layout:
-//   meta(name, value)   'rev' = last committed revision, 'compacted' = compacted revision,
-//                       'compact_done' = how far the background deletion of that compaction got.
-//   kv(key, ...)        current state only; every current read goes here.
+// Layout (schema version 1, in PRAGMA user_version):
+//   meta(name, value)   'rev' = a floor for the last committed revision (written by compaction, which may
+//                       delete the newest log row), 'compacted' = compacted revision, 'compact_done' = how
+//                       far the background deletion of that compaction got.
+//   kv(id, key, ...)    current state only; every current read goes here. A rowid table with a unique index
+//                       on key: ~1.4 KB values fit in a rowid table's leaf pages but spill to overflow pages
+//                       in a WITHOUT ROWID table (3x the size, 3x slower point reads).
 //   log(rev, ...)       one row per write (PUT or DELETE); used for past-revision reads and watch replay.
 //
-// Revisions: the first write gets revision 1, so an empty store reports currentRevision() === 0.
+// Revisions: the first write gets revision 1, so an empty store reports currentRevision() === 0. The
+// current revision is max(meta 'rev', max(log.rev)) on open.
+//
+// Writes are group-committed: create/update/delete queue their write, and every write queued in the same
+// event-loop turn is applied in one transaction (in queue order, each with its own checks and its own
+// revision) at the next setImmediate. A write whose check fails (exists, not found, conflict) writes
+// nothing and fails alone; an unexpected SQLite error rolls the batch back and each write is retried in a
+// transaction of its own, so it too fails alone. Promises settle only after COMMIT.
 //
 // Compaction keeps, like etcd, the newest log row of every key at or below the compacted revision and
 // drops only rows that a later row at or below it supersedes (plus tombstones). That is what keeps
@@ -60,11 +70,22 @@ export class FutureRevisionError extends StorageError {
   }
 }
 
-interface KvRow {
+/** Kinds of queued writes. */
+const CREATE = 0;
+const UPDATE = 1;
+const DELETE = 2;
+
+interface WriteOp {
+  kind: typeof CREATE | typeof UPDATE | typeof DELETE;
   key: string;
   value: string;
-  create_rev: number;
-  mod_rev: number;
+  /** The modRevision the key must have; undefined = any (DELETE only). */
+  expected: number | undefined;
+  resolve: (kv: KeyValue) => void;
+  reject: (err: unknown) => void;
+  /** Set while the batch runs: the write's event (kv with its revision), or its error. */
+  ev: WatchEvent | null;
+  err: unknown;
 }
 
 interface LogRow {
@@ -106,10 +127,6 @@ function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function toKv(r: KvRow): KeyValue {
-  return { key: r.key, value: r.value, createRevision: r.create_rev, modRevision: r.mod_rev };
-}
-
 /** Events are shared by every watcher, so none of them may change one. */
 function freezeEvent(ev: WatchEvent): WatchEvent {
   Object.freeze(ev.kv);
@@ -122,16 +139,18 @@ function isBusy(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
+const SCHEMA_VERSION = 1;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv (
-  key TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
   value TEXT NOT NULL,
   create_rev INTEGER NOT NULL,
   mod_rev INTEGER NOT NULL
-) WITHOUT ROWID;
--- Narrow copy of kv's keys so counts (for list's "remaining") don't read every value.
-CREATE INDEX IF NOT EXISTS kv_key_mod ON kv (key, mod_rev);
+);
+CREATE UNIQUE INDEX IF NOT EXISTS kv_key ON kv (key);
 CREATE TABLE IF NOT EXISTS log (
   rev INTEGER PRIMARY KEY,
   key TEXT NOT NULL,
@@ -142,10 +161,29 @@ CREATE TABLE IF NOT EXISTS log (
 );
 CREATE INDEX IF NOT EXISTS log_key_rev ON log (key, rev);
 INSERT OR IGNORE INTO meta (name, value) VALUES ('rev', 0), ('compacted', 0), ('compact_done', 0);
+PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
+// Databases written before schema version 1 keep kv as a WITHOUT ROWID table (plus an index kv_key_mod);
+// copy it into the rowid layout once, in one transaction. meta and log are unchanged.
+const MIGRATE_FROM_0 = `
+CREATE TABLE kv_v1 (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  create_rev INTEGER NOT NULL,
+  mod_rev INTEGER NOT NULL
+);
+INSERT INTO kv_v1 (key, value, create_rev, mod_rev) SELECT key, value, create_rev, mod_rev FROM kv ORDER BY key;
+DROP INDEX IF EXISTS kv_key_mod;
+DROP TABLE kv;
+ALTER TABLE kv_v1 RENAME TO kv;
+`;
+
+/** The columns of a KeyValue, named as KeyValue names them, so rows need no copying. */
+const KV_COLS = 'key, value, create_rev AS createRevision, mod_rev AS modRevision';
+
 type Stmt = Database.Statement;
-type WriteResult = { kv: KeyValue; prev: KeyValue };
 
 // Past reads and watch replay find the log rows after a revision either by scanning the log from that
 // revision (cheap when it is recent) or through the (key, rev) index over the prefix (cheap when the
@@ -168,6 +206,12 @@ export class SqliteStorage implements Storage {
   private compaction: Promise<void> = Promise.resolve();
   private lastCompactionMark = 0;
 
+  /** Writes waiting for the next group commit, in arrival order. */
+  private queue: WriteOp[] = [];
+  private writeScheduled = false;
+  /** Revision of the last write applied in the running batch transaction (committed or not). */
+  private batchRev = 0;
+
   private readonly stmtCache = new Map<string, Stmt>();
   private readonly sGet: Stmt;
   private readonly sSetMeta: Stmt;
@@ -175,27 +219,36 @@ export class SqliteStorage implements Storage {
   private readonly sUpdKv: Stmt;
   private readonly sDelKv: Stmt;
   private readonly sInsLog: Stmt;
+  private readonly sListAll: Stmt;
+  private readonly sListAllHi: Stmt;
+  private readonly sCountHi: Stmt;
   private readonly sCompactPrev: Stmt;
   private readonly sCompactTomb: Stmt;
-  private readonly txCreate: Database.Transaction<(key: string, value: string) => KeyValue>;
-  private readonly txUpdate: Database.Transaction<(key: string, value: string, expected: number) => WriteResult>;
-  private readonly txDelete: Database.Transaction<(key: string, expected: number | undefined) => WriteResult>;
+  private readonly txBatch: Database.Transaction<(ops: WriteOp[], from: number, to: number) => void>;
+  private readonly runWritesCb = (): void => this.runWrites();
 
   private constructor(private readonly db: Database.Database, private readonly opts: SqliteStorageOptions) {
     const meta = db.prepare('SELECT name, value FROM meta').all() as { name: string; value: number }[];
     const m = new Map(meta.map((r) => [r.name, r.value]));
-    this.rev = m.get('rev') ?? 0;
+    const maxLog = (db.prepare('SELECT max(rev) FROM log').pluck().get() as number | null) ?? 0;
+    this.rev = Math.max(m.get('rev') ?? 0, maxLog);
     this.compacted = m.get('compacted') ?? 0;
     this.compactDone = m.get('compact_done') ?? 0;
 
-    this.sGet = db.prepare('SELECT key, value, create_rev, mod_rev FROM kv WHERE key = ?');
+    this.sGet = db.prepare(`SELECT ${KV_COLS} FROM kv WHERE key = ?`);
     this.sSetMeta = db.prepare('UPDATE meta SET value = ? WHERE name = ?');
-    this.sInsKv = db.prepare('INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?)');
+    // The unique index does the existence check of a create.
+    this.sInsKv = db.prepare(
+      'INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    );
     this.sUpdKv = db.prepare('UPDATE kv SET value = ?, mod_rev = ? WHERE key = ?');
     this.sDelKv = db.prepare('DELETE FROM kv WHERE key = ?');
     this.sInsLog = db.prepare(
       'INSERT INTO log (rev, key, value, create_rev, prev_rev, deleted) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.sListAll = this.stmt(this.listSql(false, false, false));
+    this.sListAllHi = this.stmt(this.listSql(true, false, false));
+    this.sCountHi = this.stmt(this.listSql(true, false, true));
     // A row referenced as prev_rev by a row at or below the target is superseded; tombstones at or
     // below it are unreadable. Each batch looks only at log rows in (lo, hi], by primary key.
     this.sCompactPrev = db.prepare(
@@ -203,40 +256,12 @@ export class SqliteStorage implements Storage {
     );
     this.sCompactTomb = db.prepare('DELETE FROM log WHERE rev > ? AND rev <= ? AND deleted = 1');
 
-    // Each transaction computes the next revision from this.rev but only commits it to memory once
-    // SQLite has committed, so a failed write leaves no trace.
-    this.txCreate = db.transaction((key: string, value: string): KeyValue => {
-      if (this.sGet.get(key) !== undefined) throw new KeyExistsError(key);
-      const rev = this.rev + 1;
-      this.sInsKv.run(key, value, rev, rev);
-      this.sInsLog.run(rev, key, value, rev, 0, 0);
-      this.sSetMeta.run(rev, 'rev');
-      return { key, value, createRevision: rev, modRevision: rev };
+    // Applies ops[from, to) in one transaction. Revisions count up from this.rev, which only moves once
+    // SQLite has committed, so a rolled-back batch leaves no trace.
+    this.txBatch = db.transaction((ops: WriteOp[], from: number, to: number): void => {
+      this.batchRev = this.rev;
+      for (let i = from; i < to; i++) this.apply(ops[i]);
     });
-    this.txUpdate = db.transaction((key: string, value: string, expected: number): WriteResult => {
-      const cur = this.sGet.get(key) as KvRow | undefined;
-      if (cur === undefined) throw new KeyNotFoundError(key);
-      if (cur.mod_rev !== expected) throw new ConflictError(key, cur.mod_rev);
-      const rev = this.rev + 1;
-      this.sUpdKv.run(value, rev, key);
-      this.sInsLog.run(rev, key, value, cur.create_rev, cur.mod_rev, 0);
-      this.sSetMeta.run(rev, 'rev');
-      return { kv: { key, value, createRevision: cur.create_rev, modRevision: rev }, prev: toKv(cur) };
-    });
-    this.txDelete = db.transaction((key: string, expected: number | undefined): WriteResult => {
-      const cur = this.sGet.get(key) as KvRow | undefined;
-      if (cur === undefined) throw new KeyNotFoundError(key);
-      if (expected !== undefined && cur.mod_rev !== expected) throw new ConflictError(key, cur.mod_rev);
-      const rev = this.rev + 1;
-      this.sDelKv.run(key);
-      this.sInsLog.run(rev, key, cur.value, cur.create_rev, cur.mod_rev, 1);
-      this.sSetMeta.run(rev, 'rev');
-      return {
-        kv: { key, value: cur.value, createRevision: cur.create_rev, modRevision: rev },
-        prev: toKv(cur),
-      };
-    });
-
     const progress = opts.progressIntervalMs ?? 5000;
     if (progress > 0) this.addTimer(progress, () => this.progressTick());
     const compactEvery = opts.compactionIntervalMs ?? 0;
@@ -268,13 +293,31 @@ export class SqliteStorage implements Storage {
       }
       db.pragma('synchronous = NORMAL');
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
-      db.exec(SCHEMA);
+      SqliteStorage.initSchema(db, opts.path);
     } catch (err) {
       db.close();
       if (isBusy(err)) throw new StorageLockedError(opts.path);
       throw err;
     }
     return new SqliteStorage(db, opts);
+  }
+
+  /** Creates the schema, or migrates an older one (in one transaction); refuses unknown newer ones. */
+  private static initSchema(db: Database.Database, file: string): void {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new StorageError(
+        `storage ${file} has schema version ${version}; this version of the server only knows ${SCHEMA_VERSION}`,
+      );
+    }
+    if (version === SCHEMA_VERSION) return;
+    db.transaction(() => {
+      const kv = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'kv'").pluck().get() as
+        | string
+        | undefined;
+      if (kv !== undefined && /WITHOUT\s+ROWID/i.test(kv)) db.exec(MIGRATE_FROM_0);
+      db.exec(SCHEMA);
+    }).immediate();
   }
 
   async currentRevision(): Promise<number> {
@@ -284,8 +327,8 @@ export class SqliteStorage implements Storage {
 
   async get(key: string): Promise<KeyValue | null> {
     this.checkOpen();
-    const r = this.sGet.get(key) as KvRow | undefined;
-    return r === undefined ? null : toKv(r);
+    // The row is a fresh object shaped as a KeyValue.
+    return (this.sGet.get(key) as KeyValue | undefined) ?? null;
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -304,11 +347,15 @@ export class SqliteStorage implements Storage {
     }
     const limit = opts.limit !== undefined && opts.limit > 0 ? Math.floor(opts.limit) : -1;
 
+    if (atRev === 0 && limit < 0) {
+      const items = (hi === null ? this.sListAll.all({ lo, lim: -1 }) : this.sListAllHi.all({ lo, hi, lim: -1 })) as KeyValue[];
+      return { items, revision: current, more: false, remaining: 0 };
+    }
     const params: Record<string, string | number> = { lo, lim: limit };
     if (hi !== null) params.hi = hi;
     if (atRev) params.rev = atRev;
     const byRev = atRev > 0 && current - atRev <= SCAN_BY_REV_MAX;
-    const rows = this.stmt(this.listSql(hi !== null, atRev > 0, false, byRev)).all(params) as KvRow[];
+    const rows = this.stmt(this.listSql(hi !== null, atRev > 0, false, byRev)).all(params) as KeyValue[];
     let remaining = 0;
     if (limit > 0 && rows.length === limit) {
       // The smallest key greater than the last one is that key followed by NUL.
@@ -316,39 +363,26 @@ export class SqliteStorage implements Storage {
       delete params.lim;
       remaining = (this.stmt(this.listSql(hi !== null, atRev > 0, true, byRev)).get(params) as { n: number }).n;
     }
-    return { items: rows.map(toKv), revision: atRev || current, more: remaining > 0, remaining };
+    return { items: rows, revision: atRev || current, more: remaining > 0, remaining };
   }
 
   async count(prefix: string): Promise<number> {
     this.checkOpen();
     const { lo, hi } = prefixRange(prefix);
-    const params: Record<string, string> = { lo };
-    if (hi !== null) params.hi = hi;
-    return (this.stmt(this.listSql(hi !== null, false, true)).get(params) as { n: number }).n;
+    if (hi !== null) return (this.sCountHi.get({ lo, hi }) as { n: number }).n;
+    return (this.stmt(this.listSql(false, false, true)).get({ lo }) as { n: number }).n;
   }
 
-  async create(key: string, value: string): Promise<KeyValue> {
-    this.checkOpen();
-    const kv = this.txCreate.immediate(key, value);
-    this.rev = kv.modRevision;
-    this.publish({ type: 'PUT', kv, revision: kv.modRevision });
-    return { ...kv };
+  create(key: string, value: string): Promise<KeyValue> {
+    return this.enqueue(CREATE, key, value, 0);
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
-    this.checkOpen();
-    const { kv, prev } = this.txUpdate.immediate(key, value, expectedModRevision);
-    this.rev = kv.modRevision;
-    this.publish({ type: 'PUT', kv, prevKv: prev, revision: kv.modRevision });
-    return { ...kv };
+  update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+    return this.enqueue(UPDATE, key, value, expectedModRevision);
   }
 
-  async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
-    this.checkOpen();
-    const { kv, prev } = this.txDelete.immediate(key, expectedModRevision);
-    this.rev = kv.modRevision;
-    this.publish({ type: 'DELETE', kv, prevKv: prev, revision: kv.modRevision });
-    return { ...kv };
+  delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
+    return this.enqueue(DELETE, key, '', expectedModRevision);
   }
 
   watch(prefix: string, opts: WatchOptions): Watcher {
@@ -405,6 +439,8 @@ export class SqliteStorage implements Storage {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    // Writes accepted before close still commit.
+    this.runWrites();
     await this.compaction;
     this.flush();
     const err = new StorageError('storage closed');
@@ -422,6 +458,106 @@ export class SqliteStorage implements Storage {
 
   private checkOpen(): void {
     if (this.closed) throw new StorageError('storage closed');
+  }
+
+  private enqueue(kind: WriteOp['kind'], key: string, value: string, expected: number | undefined): Promise<KeyValue> {
+    if (this.closed) return Promise.reject(new StorageError('storage closed'));
+    return new Promise<KeyValue>((resolve, reject) => {
+      this.queue.push({ kind, key, value, expected, resolve, reject, ev: null, err: undefined });
+      if (!this.writeScheduled) {
+        this.writeScheduled = true;
+        setImmediate(this.runWritesCb);
+      }
+    });
+  }
+
+  /** Group commit: every queued write in one transaction; settles each write after COMMIT. */
+  private runWrites(): void {
+    this.writeScheduled = false;
+    const ops = this.queue;
+    if (ops.length === 0) return;
+    this.queue = [];
+    try {
+      this.txBatch.immediate(ops, 0, ops.length);
+      this.rev = this.batchRev;
+    } catch (batchErr) {
+      // Rolled back as a whole: run each write in a transaction of its own so a failure stays with the
+      // write that caused it.
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i];
+        op.ev = null;
+        op.err = undefined;
+        if (ops.length === 1) {
+          op.err = batchErr;
+          break;
+        }
+        try {
+          this.txBatch.immediate(ops, i, i + 1);
+          this.rev = this.batchRev;
+        } catch (err) {
+          op.ev = null;
+          op.err = err;
+        }
+      }
+    }
+    // Revisions were assigned in queue order, so events are published in revision order.
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      const ev = op.ev;
+      if (ev === null) {
+        op.reject(op.err);
+        continue;
+      }
+      const kv = ev.kv;
+      this.publish(ev);
+      op.resolve({ key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision });
+    }
+  }
+
+  /** One write inside the batch transaction: its checks, then its rows. Check failures write nothing. */
+  private apply(op: WriteOp): void {
+    const key = op.key;
+    const rev = this.batchRev + 1;
+    if (op.kind === CREATE) {
+      if (this.sInsKv.run(key, op.value, rev, rev).changes === 0) {
+        op.err = new KeyExistsError(key);
+        return;
+      }
+      this.sInsLog.run(rev, key, op.value, rev, 0, 0);
+      this.batchRev = rev;
+      op.ev = { type: 'PUT', kv: { key, value: op.value, createRevision: rev, modRevision: rev }, revision: rev };
+      return;
+    }
+    const cur = this.sGet.get(key) as KeyValue | undefined;
+    if (cur === undefined) {
+      op.err = new KeyNotFoundError(key);
+      return;
+    }
+    if (op.expected !== undefined && cur.modRevision !== op.expected) {
+      op.err = new ConflictError(key, cur.modRevision);
+      return;
+    }
+    if (op.kind === UPDATE) {
+      this.sUpdKv.run(op.value, rev, key);
+      this.sInsLog.run(rev, key, op.value, cur.createRevision, cur.modRevision, 0);
+      this.batchRev = rev;
+      op.ev = {
+        type: 'PUT',
+        kv: { key, value: op.value, createRevision: cur.createRevision, modRevision: rev },
+        prevKv: cur,
+        revision: rev,
+      };
+    } else {
+      this.sDelKv.run(key);
+      this.sInsLog.run(rev, key, cur.value, cur.createRevision, cur.modRevision, 1);
+      this.batchRev = rev;
+      op.ev = {
+        type: 'DELETE',
+        kv: { key, value: cur.value, createRevision: cur.createRevision, modRevision: rev },
+        prevKv: cur,
+        revision: rev,
+      };
+    }
   }
 
   private addTimer(ms: number, fn: () => void): void {
@@ -444,7 +580,7 @@ export class SqliteStorage implements Storage {
     if (!past) {
       return count
         ? `SELECT count(*) AS n FROM kv WHERE ${range('key')}`
-        : `SELECT key, value, create_rev, mod_rev FROM kv WHERE ${range('key')} ORDER BY key LIMIT @lim`;
+        : `SELECT ${KV_COLS} FROM kv WHERE ${range('key')} ORDER BY key LIMIT @lim`;
     }
     // Keys untouched since @rev read from kv; keys written after @rev take their newest log row at
     // or below @rev (found through the (key, rev) index), which compaction never removes above the
@@ -459,7 +595,9 @@ export class SqliteStorage implements Storage {
       SELECT key, value, create_rev, mod_rev FROM kv WHERE ${range('key')} AND mod_rev <= @rev
       UNION ALL
       SELECT key, value, create_rev, mod_rev FROM past WHERE deleted = 0`;
-    return count ? `SELECT count(*) AS n FROM (${body})` : `${body} ORDER BY key LIMIT @lim`;
+    return count
+      ? `SELECT count(*) AS n FROM (${body})`
+      : `SELECT ${KV_COLS} FROM (${body}) ORDER BY key LIMIT @lim`;
   }
 
   private readHistory(prefix: string, after: number, byRev: boolean): WatchEvent[] {
@@ -493,6 +631,8 @@ export class SqliteStorage implements Storage {
       this.sCompactPrev.run(lo, hi);
       this.sCompactTomb.run(lo, hi);
       this.sSetMeta.run(hi, 'compact_done');
+      // The log may lose its newest row (a tombstone), so record the revision it must not fall below.
+      this.sSetMeta.run(this.rev, 'rev');
     });
     while (this.compactDone < this.compacted && !this.closed) {
       const lo = this.compactDone;

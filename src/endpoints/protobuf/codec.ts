@@ -584,15 +584,18 @@ function readScalar(r: Reader, kind: K): number | boolean {
 function decodeMapEntry(r: Reader, f: FieldPlan, end: number, m: JObj): void {
   let key = '';
   let val: unknown;
+  const b = r.buf;
+  const isString = f.kind === K.String;
   while (r.pos < end) {
-    const tag = r.uint32();
-    const no = tag >>> 3;
-    const wt = tag & 7;
-    if (no === 1 && wt === WT_LEN) key = r.string();
-    else if (no === 2) {
-      checkWire(f, wt);
+    let tag = b[r.pos]!;
+    if (tag < 128) r.pos++;
+    else tag = r.uint32();
+    if (tag === 10) key = r.string();
+    else if (tag === 18 && isString) val = r.string();
+    else if (tag >>> 3 === 2) {
+      checkWire(f, tag & 7);
       val = readValue(r, f);
-    } else r.skip(wt);
+    } else r.skip(tag & 7);
   }
   if (val === undefined) val = zeroValue(f.kind);
   m[key] = val;

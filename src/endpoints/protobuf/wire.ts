@@ -14,7 +14,11 @@ export class ProtoWireError extends Error {}
 export type FastBuffer = Buffer & {
   utf8Slice(start: number, end: number): string;
   utf8Write(s: string, offset: number): number;
+  latin1Slice(start: number, end: number): string;
 };
+
+const STRING_CACHE_SIZE = 4096;
+const stringCache: string[] = new Array<string>(STRING_CACHE_SIZE).fill('');
 
 /** Appends protobuf fields to a growable buffer. Nested messages reserve one length byte and are shifted when longer. */
 export class Writer {
@@ -334,18 +338,27 @@ export class Reader {
     const e = p + n;
     if (e > this.end) throw new ProtoWireError('unexpected EOF');
     this.pos = e;
-    if (n <= 12) {
-      // short strings: flat one-byte strings built in JS are cheaper than a call into the binding
-      let s = '';
-      let i = p;
-      for (; i < e; i++) {
-        const c = b[i]!;
-        if (c >= 128) break;
-        s += String.fromCharCode(c);
-      }
-      if (i === e) return s;
+    if (n > 32) return (b as FastBuffer).utf8Slice(p, e);
+    // short strings repeat (names, label keys, enum values): look them up in a small cache by a hash of their
+    // bytes, which also tells whether they are ASCII
+    let h = n;
+    let or = 0;
+    for (let i = p; i < e; i++) {
+      const c = b[i]!;
+      or |= c;
+      h = (Math.imul(h, 31) + c) | 0;
     }
-    return (b as FastBuffer).utf8Slice(p, e);
+    if (or >= 128) return (b as FastBuffer).utf8Slice(p, e);
+    h = (h ^ (h >>> 15)) & (STRING_CACHE_SIZE - 1);
+    const cached = stringCache[h]!;
+    if (cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === b[p + i]) i++;
+      if (i === n) return cached;
+    }
+    const str = (b as FastBuffer).latin1Slice(p, e);
+    stringCache[h] = str;
+    return str;
   }
 
   bytes(): Buffer {

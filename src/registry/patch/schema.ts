@@ -1,9 +1,9 @@
 // Navigation over the Kubernetes OpenAPI v2 spec (data/openapi/v2/swagger.json): definitions,
 // $ref resolution, property/item/additionalProperties schemas and the x-kubernetes-* extensions
 // that strategic merge patch, server-side apply and field validation need.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { findDataDir } from '../../util/data-dir.js';
+import { join } from 'node:path';
 
 /** An OpenAPI v2 schema object, as it appears in swagger.json. */
 export interface OpenAPISchema {
@@ -38,27 +38,7 @@ export interface SwaggerDocument {
   [key: string]: unknown;
 }
 
-let dataDir: string | undefined;
-
-/**
- * The repository's data/ directory, found by walking up from this module's directory until a
- * directory containing data/catalog.json appears. Works from src/ (tsx) and dist/src/ (compiled).
- */
-export function findDataDir(): string {
-  if (dataDir) return dataDir;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'data');
-    if (existsSync(join(candidate, 'catalog.json'))) return (dataDir = candidate);
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  // Last resort: the working directory.
-  const cwdData = resolve(process.cwd(), 'data');
-  if (existsSync(join(cwdData, 'catalog.json'))) return (dataDir = cwdData);
-  throw new Error('cannot locate the data directory (data/catalog.json) above ' + dirname(fileURLToPath(import.meta.url)));
-}
+export { findDataDir };
 
 let swagger: SwaggerDocument | undefined;
 

@@ -291,7 +291,6 @@ class GoSlice {
 // ---------------------------------------------------------------------------------------------
 // The algorithm
 
-const mergeOptions = { mergeParallelList: true, ignoreUnmatchedNulls: true };
 
 function handleDirectiveInMergeMap(directive: unknown, patch: JMap): JMap {
   if (directive === replaceDirective) {
