@@ -169,7 +169,7 @@ before(async () => {
 });
 after(async () => {
   await server.stop();
-  webhook.close();
+  if (webhook.listening) webhook.close();
 });
 
 describe('CustomResourceDefinitions', () => {
@@ -306,6 +306,17 @@ describe('CustomResourceDefinitions', () => {
     // kube reports the last conflicting name it checks (plural, singular, short names, kind, list kind)
     assert.match(conds, /NamesAccepted=False\/ListKindConflict:"GizmoList" is already in use/);
     assert.match(conds, /Established=False\/NotAccepted/);
+  });
+
+  it('a conversion webhook that is down gives a clear 500; the storage version is still served', async () => {
+    await new Promise<void>((r) => webhook.close(() => r()));
+    webhook.closeAllConnections();
+    const r = await http('GET', '/apis/stable.example.com/v2/namespaces/default/gizmos/g1');
+    assert.equal(r.status, 500);
+    const st = r.json<{ reason?: string; message: string }>();
+    assert.equal(st.reason, undefined);
+    assert.equal(st.message, `conversion webhook for stable.example.com/v1, Kind=Gizmo failed: Post "${webhookURL}": dial tcp ${new URL(webhookURL).host}: connect: connection refused`);
+    assert.equal((await http('GET', '/apis/stable.example.com/v1/namespaces/default/gizmos/g1')).status, 200);
   });
 
   it('deleting a CRD deletes its instances, then its endpoints, discovery and OpenAPI', async () => {

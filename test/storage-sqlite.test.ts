@@ -5,7 +5,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CompactedError, StorageError } from '../src/storage/interface.js';
+import Database from 'better-sqlite3';
+import {
+  CompactedError,
+  ConflictError,
+  KeyExistsError,
+  KeyNotFoundError,
+  StorageError,
+  type WatchEvent,
+} from '../src/storage/interface.js';
 import { FutureRevisionError, SqliteStorage, StorageLockedError, prefixRange } from '../src/storage/sqlite.js';
 import { storageContract } from './storage-contract.js';
 
@@ -165,6 +173,84 @@ function registerTests(): void {
       assert.equal(disorder, 0);
       assert.ok(Date.now() - t0 < 5000);
       for (const w of watchers) w.close();
+      await s.close();
+    });
+
+    it('group-commits writes of one turn, each with its own checks, revision and error', async () => {
+      const s = SqliteStorage.open({ path: ':memory:' });
+      const u = await s.create('/g/u', 'v0');
+      const events: WatchEvent[] = [];
+      s.watch('/g/', { afterRevision: u.modRevision, onEvent: (ev) => events.push(ev) });
+      const results = await Promise.allSettled([
+        s.create('/g/a', '1'),
+        s.create('/g/a', 'dup'),
+        s.update('/g/u', 'v1', u.modRevision),
+        s.update('/g/u', 'v2', u.modRevision),
+        s.delete('/g/missing'),
+        // an unexpected SQLite error (NOT NULL) rolls the batch back; the others are retried alone
+        s.create('/g/bad', null as unknown as string),
+        s.create('/g/b', '2'),
+        s.delete('/g/a'),
+      ]);
+      const [a, dup, u1, u2, missing, bad, b, delA] = results;
+      assert.ok(a.status === 'fulfilled' && a.value.modRevision === 2);
+      assert.ok(dup.status === 'rejected' && dup.reason instanceof KeyExistsError);
+      assert.ok(u1.status === 'fulfilled' && u1.value.modRevision === 3 && u1.value.createRevision === 1);
+      assert.ok(u2.status === 'rejected' && u2.reason instanceof ConflictError && u2.reason.actualRevision === 3);
+      assert.ok(missing.status === 'rejected' && missing.reason instanceof KeyNotFoundError);
+      assert.ok(bad.status === 'rejected' && !(bad.reason instanceof StorageError));
+      assert.ok(b.status === 'fulfilled' && b.value.modRevision === 4);
+      assert.ok(delA.status === 'fulfilled' && delA.value.modRevision === 5 && delA.value.value === '1');
+      assert.equal(await s.currentRevision(), 5);
+      assert.equal(await s.get('/g/bad'), null);
+      assert.equal((await s.get('/g/u'))?.value, 'v1');
+      await sleep(10);
+      assert.deepEqual(
+        events.map((ev) => `${ev.type} ${ev.kv.key}@${ev.revision}`),
+        ['PUT /g/a@2', 'PUT /g/u@3', 'PUT /g/b@4', 'DELETE /g/a@5'],
+      );
+      await s.close();
+    });
+
+    it('commits writes still queued when closed', async () => {
+      const file = tmpDb();
+      let s = SqliteStorage.open({ path: file });
+      const pending = s.create('/q', '1');
+      await s.close();
+      assert.equal((await pending).modRevision, 1);
+      s = SqliteStorage.open({ path: file });
+      assert.equal((await s.get('/q'))?.value, '1');
+      await s.close();
+    });
+
+    it('migrates a database with the old WITHOUT ROWID kv table and refuses newer schemas', async () => {
+      const file = tmpDb();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const db = new Database(file);
+      db.exec(`
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX kv_key_mod ON kv (key, mod_rev);
+        CREATE TABLE log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, create_rev INTEGER NOT NULL,
+          prev_rev INTEGER NOT NULL, deleted INTEGER NOT NULL);
+        CREATE INDEX log_key_rev ON log (key, rev);
+        INSERT INTO meta (name, value) VALUES ('rev', 3), ('compacted', 0), ('compact_done', 0);
+        INSERT INTO kv VALUES ('/a', 'x2', 1, 3), ('/b', 'y', 2, 2);
+        INSERT INTO log VALUES (1, '/a', 'x1', 1, 0, 0), (2, '/b', 'y', 2, 0, 0), (3, '/a', 'x2', 1, 1, 0);
+      `);
+      db.close();
+      let s = SqliteStorage.open({ path: file });
+      assert.equal(await s.currentRevision(), 3);
+      assert.deepEqual(await s.get('/a'), { key: '/a', value: 'x2', createRevision: 1, modRevision: 3 });
+      assert.deepEqual((await s.list('/', { revision: 2 })).items.map((i) => i.value), ['x1', 'y']);
+      await assert.rejects(s.create('/b', ''), KeyExistsError);
+      assert.equal((await s.create('/c', '')).modRevision, 4);
+      await s.close();
+      const raw = new Database(file);
+      raw.pragma('user_version = 99');
+      raw.close();
+      assert.throws(() => SqliteStorage.open({ path: file }), /schema version 99/);
+      s = SqliteStorage.open({ path: ':memory:' });
       await s.close();
     });
 

@@ -243,6 +243,16 @@ export function customResourceServing(crd: KObject, callWebhook: WebhookCaller =
   };
 }
 
+/** Go's wording for the dial errors users see most. */
+function goNetError(e: Error, url: URL): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const hostPort = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+  if (code === 'ECONNREFUSED') return `dial tcp ${hostPort}: connect: connection refused`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `dial tcp: lookup ${url.hostname}: no such host`;
+  if (code === 'ETIMEDOUT') return `dial tcp ${hostPort}: i/o timeout`;
+  return e.message;
+}
+
 export type WebhookCaller = (crd: KObject, objs: KObject[], desiredAPIVersion: string) => Promise<KObject[]>;
 
 /** ConversionReview v1 over HTTPS to the CRD's conversion webhook, as kube's webhook converter does. */
@@ -250,7 +260,8 @@ export const defaultWebhookCaller: WebhookCaller = async (crd, objs, desiredAPIV
   const spec = crdSpec(crd);
   const cc = spec.conversion?.webhook?.clientConfig ?? {};
   const gvk = `${spec.group}/${versionOf(objs[0]!)}, Kind=${spec.names.kind}`;
-  const fail = (msg: string) => new StatusError(500, 'InternalError', `conversion webhook for ${gvk} failed: ${msg}`, { causes: [{ message: `conversion webhook for ${gvk} failed: ${msg}` }] });
+  // kube answers with a bare 500 Status (no reason): kubectl prints "Error from server: conversion webhook ..."
+  const fail = (msg: string) => new StatusError(500, '', `conversion webhook for ${gvk} failed: ${msg}`);
   let url: URL;
   if (cc.url) url = new URL(cc.url);
   else if (cc.service) url = new URL(`https://${cc.service.name}.${cc.service.namespace}.svc:${cc.service.port ?? 443}${cc.service.path ?? ''}`);
@@ -273,7 +284,7 @@ export const defaultWebhookCaller: WebhookCaller = async (crd, objs, desiredAPIV
       },
     );
     req.on('timeout', () => req.destroy(new Error('context deadline exceeded')));
-    req.on('error', (e) => reject(e instanceof StatusError ? e : fail(`Post "${url.toString()}": ${e.message}`)));
+    req.on('error', (e) => reject(e instanceof StatusError ? e : fail(`Post "${url.toString()}": ${goNetError(e, url)}`)));
     req.end(body);
   });
   let resp: { response?: { uid?: string; convertedObjects?: KObject[]; result?: { status?: string; message?: string } } };

@@ -592,12 +592,10 @@ export class SqliteStorage implements Storage {
         FROM changed c JOIN log l ON l.key = c.key
           AND l.rev = (SELECT max(m.rev) FROM log m WHERE m.key = c.key AND m.rev <= @rev)
       )
-      SELECT key, value, create_rev, mod_rev FROM kv WHERE ${range('key')} AND mod_rev <= @rev
+      SELECT ${KV_COLS} FROM kv WHERE ${range('key')} AND mod_rev <= @rev
       UNION ALL
-      SELECT key, value, create_rev, mod_rev FROM past WHERE deleted = 0`;
-    return count
-      ? `SELECT count(*) AS n FROM (${body})`
-      : `SELECT ${KV_COLS} FROM (${body}) ORDER BY key LIMIT @lim`;
+      SELECT ${KV_COLS} FROM past WHERE deleted = 0`;
+    return count ? `SELECT count(*) AS n FROM (${body})` : `${body} ORDER BY key LIMIT @lim`;
   }
 
   private readHistory(prefix: string, after: number, byRev: boolean): WatchEvent[] {

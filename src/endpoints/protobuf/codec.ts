@@ -9,7 +9,7 @@
 //  - zero metav1.Time / MicroTime (an empty message) is dropped (Go prints null: creationTimestamp: null);
 //  - empty repeated / map fields are absent on the wire and stay absent.
 import { K, msgOf, type FieldPlan, type MessagePlan } from './kinds.js';
-import { ProtoWireError, Reader, WT_FIXED64, WT_LEN, WT_VARINT, Writer } from './wire.js';
+import { ProtoWireError, Reader, WT_FIXED64, WT_LEN, WT_VARINT, Writer, type FastBuffer } from './wire.js';
 import { formatGoDuration, formatMicroTime, formatTime, parseGoDuration, parseTime } from './time.js';
 
 type JObj = Record<string, unknown>;
@@ -28,7 +28,8 @@ export function setEmbeddedDecoder(fn: (buf: Buffer) => JObj): void {
 // Quantity, RawJSON, ...) call the generic writeValue / readSpecial below.
 
 type EncFn = (w: Writer, obj: JObj) => void;
-type DecFn = (r: Reader, end: number, obj: JObj) => JObj;
+/** obj null: a new object of the message's own constructor. */
+type DecFn = (r: Reader, end: number, obj: JObj | null) => JObj;
 
 let codegen = true;
 
@@ -178,18 +179,26 @@ function genDecoder(plan: MessagePlan): DecFn {
     else if (f.repeated) {
       let push: string;
       if (scalar !== undefined) push = `a.push(${scalar});`;
-      else if (f.kind === K.Message) push = `a.push(${sub}(r, r.lenEnd(), {}));`;
+      else if (f.kind === K.Message) push = `a.push(${sub}(r, r.lenEnd(), null));`;
       else push = `const v = H.readSpecial(r, F[${i}]); a.push(v === undefined ? null : v);`;
       body = `let a = o[${key}]; if (a === undefined) o[${key}] = a = []; ${push}`;
     } else if (scalar !== undefined) {
       body = f.keepZero ? `o[${key}] = ${scalar};` : `const v = ${scalar}; if (v !== ${zeroLiteral(f.kind)}) o[${key}] = v;`;
-    } else if (f.kind === K.Message) body = `o[${key}] = ${sub}(r, r.lenEnd(), {});`;
+    } else if (f.kind === K.Message) body = `o[${key}] = ${sub}(r, r.lenEnd(), null);`;
     else if (f.kind === K.Time) body = `const v = H.readTime(r); if (v !== undefined) o[${key}] = v;`;
     else body = `const v = H.readSpecial(r, F[${i}]); if (v !== undefined) o[${key}] = v;`;
     cases.push(`case ${(f.no << 3) | f.wt}: { ${body} break; }`);
   }
+  // Decoded objects come from a constructor per message whose prototype is Object.prototype (they are plain
+  // objects): V8 then sizes them by the message's field count (the never-run this.pN stores) with slack tracking,
+  // so that adding properties does not grow an out-of-object property array as it does for {}.
+  const slots: string[] = [];
+  for (let i = 0; i < Math.min(F.length, 64); i++) slots.push(`this.p${i} = 0;`);
   const src = `'use strict';\n${decls.join('\n')}
+function M(x) { if (x) { ${slots.join(' ')} } }
+M.prototype = Object.prototype;
 return function dec_${fnName(plan)}(r, end, o) {
+  if (o === null) o = new M();
   const b = r.buf;
   while (r.pos < end) {
     let tag = b[r.pos];
@@ -205,7 +214,7 @@ ${cases.join('\n')}
   return o;
 };`;
   const fn = compileFn<DecFn>(plan, 'decoder', src);
-  if (fn === undefined) return (r, end, o) => decodeMessageGeneric(r, plan, end, o);
+  if (fn === undefined) return (r, end, o) => decodeMessageGeneric(r, plan, end, o ?? {});
   plan.dec = fn;
   return fn;
 }
@@ -654,7 +663,6 @@ function readSpecial(r: Reader, f: FieldPlan): unknown {
   let a = 0; // field 1 (int)
   let b = 0; // field 2 (int)
   let s: string | undefined; // a string field
-  let raw: Buffer | undefined;
   let seen = false;
   let out: unknown;
   switch (f.kind) {
@@ -685,14 +693,20 @@ function readSpecial(r: Reader, f: FieldPlan): unknown {
       }
       out = s === undefined || s === '' ? '0' : s;
       break;
-    case K.RawJSON:
+    case K.RawJSON: {
+      let rs = -1;
+      let re = -1;
       while (r.pos < end) {
         const tag = r.uint32();
-        if (tag === ((1 << 3) | WT_LEN)) raw = r.bytes();
-        else r.skip(tag & 7);
+        if (tag === ((1 << 3) | WT_LEN)) {
+          re = r.lenEnd();
+          rs = r.pos;
+          r.pos = re;
+        } else r.skip(tag & 7);
       }
-      out = raw === undefined ? undefined : rawToJSON(raw);
+      out = rs < 0 ? undefined : rawRangeToJSON(r.buf, rs, re);
       break;
+    }
     case K.StringList: {
       const arr: string[] = [];
       while (r.pos < end) {
@@ -760,6 +774,19 @@ function readSpecial(r: Reader, f: FieldPlan): unknown {
 }
 
 const ENVELOPE = [0x6b, 0x38, 0x73, 0x00];
+
+/** rawToJSON of buf[start, end), without making a Buffer for it. */
+function rawRangeToJSON(buf: Buffer, start: number, end: number): unknown {
+  if (end - start >= 4 && buf[start] === ENVELOPE[0] && buf[start + 1] === ENVELOPE[1] && buf[start + 2] === ENVELOPE[2] && buf[start + 3] === ENVELOPE[3]) {
+    return rawToJSON(buf.subarray(start, end));
+  }
+  if (end === start) return undefined;
+  try {
+    return JSON.parse((buf as FastBuffer).utf8Slice(start, end)) as unknown;
+  } catch (e) {
+    throw new ProtoWireError(`invalid JSON in embedded raw bytes: ${(e as Error).message}`);
+  }
+}
 
 /** RawExtension / FieldsV1 / JSON bytes → JSON value. An enveloped protobuf object is decoded too. */
 export function rawToJSON(raw: Buffer): unknown {
