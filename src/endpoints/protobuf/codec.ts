@@ -73,6 +73,7 @@ const H = {
   encMap,
   readSpecial,
   readTime,
+  readQuantity,
   decMapEntry: decodeMapEntry,
   decOther,
   ProtoWireError,
@@ -186,6 +187,7 @@ function genDecoder(plan: MessagePlan): DecFn {
       body = f.keepZero ? `o[${key}] = ${scalar};` : `const v = ${scalar}; if (v !== ${zeroLiteral(f.kind)}) o[${key}] = v;`;
     } else if (f.kind === K.Message) body = `o[${key}] = ${sub}(r, r.lenEnd(), null);`;
     else if (f.kind === K.Time) body = `const v = H.readTime(r); if (v !== undefined) o[${key}] = v;`;
+    else if (f.kind === K.Quantity) body = `o[${key}] = H.readQuantity(r);`;
     else body = `const v = H.readSpecial(r, F[${i}]); if (v !== undefined) o[${key}] = v;`;
     cases.push(`case ${(f.no << 3) | f.wt}: { ${body} break; }`);
   }
@@ -245,6 +247,19 @@ function decOther(r: Reader, tag: number, fields: FieldPlan[], obj: JObj): void 
   checkWire(f, wt);
   // a field whose wire type matches would have had its own case
   throw new ProtoWireError(`proto: unexpected tag ${tag} for field ${f.name}`);
+}
+
+/** resource.Quantity: {string = 1}; "0" when empty. */
+function readQuantity(r: Reader): string {
+  const end = r.lenEnd();
+  let s = '';
+  while (r.pos < end) {
+    const tag = r.uint32();
+    if (tag === 10) s = r.string();
+    else r.skip(tag & 7);
+  }
+  if (r.pos !== end) throw new ProtoWireError('unexpected EOF');
+  return s === '' ? '0' : s;
 }
 
 /** meta/v1 Time: {seconds = 1, nanos = 2}; zero is absent (Go prints null). */
@@ -601,6 +616,7 @@ function decodeMapEntry(r: Reader, f: FieldPlan, end: number, m: JObj): void {
     else tag = r.uint32();
     if (tag === 10) key = r.string();
     else if (tag === 18 && isString) val = r.string();
+    else if (tag === 18 && f.kind === K.Quantity) val = readQuantity(r);
     else if (tag >>> 3 === 2) {
       checkWire(f, tag & 7);
       val = readValue(r, f);

@@ -46,7 +46,7 @@ export interface MessagePlan {
   byJson: Record<string, FieldPlan> | undefined;
   /** Generated encoder/decoder for this message (codec.ts), made on first use. */
   enc: ((w: Writer, obj: Record<string, unknown>) => void) | undefined;
-  dec: ((r: Reader, end: number, obj: Record<string, unknown>) => Record<string, unknown>) | undefined;
+  dec: ((r: Reader, end: number, obj: Record<string, unknown> | null) => Record<string, unknown>) | undefined;
 }
 
 

@@ -188,21 +188,47 @@ export class Writer {
   /** A length-prefixed UTF-8 string. */
   string(s: string): void {
     const n = s.length;
-    if (n < 43) {
-      // at most 126 bytes: the length takes one byte
-      if (this.pos + n * 3 + 1 > this.buf.length) this.ensure(n * 3 + 1);
+    if (n < 128) {
+      if (this.pos + n * 3 + 2 > this.buf.length) this.ensure(n * 3 + 2);
       const b = this.buf;
       const start = this.pos;
       let p = start + 1;
       let i = 0;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 128) break;
-        b[p++] = c;
+      if (n <= 24) {
+        // short ASCII: copied in JS, cheaper than a call into the binding
+        for (; i < n; i++) {
+          const c = s.charCodeAt(i);
+          if (c >= 128) break;
+          b[p++] = c;
+        }
+        if (i === n) {
+          b[start] = n;
+          this.pos = p;
+          return;
+        }
       }
-      if (i < n) p += (b as FastBuffer).utf8Write(i === 0 ? s : s.slice(i), p);
-      b[start] = p - start - 1;
-      this.pos = p;
+      const len = p - start - 1 + (b as FastBuffer).utf8Write(i === 0 ? s : s.slice(i), p);
+      if (len < 128) {
+        b[start] = len;
+        this.pos = start + 1 + len;
+        return;
+      }
+      // non-ASCII text of 128 bytes or more: the length takes two bytes (at most 381 bytes)
+      b.copyWithin(start + 2, start + 1, start + 1 + len);
+      b[start] = (len & 127) | 128;
+      b[start + 1] = len >>> 7;
+      this.pos = start + 2 + len;
+      return;
+    }
+    if (n <= 5461) {
+      // between 128 and 16383 bytes: the length takes exactly two bytes
+      if (this.pos + n * 3 + 2 > this.buf.length) this.ensure(n * 3 + 2);
+      const b = this.buf;
+      const start = this.pos;
+      const len = (b as FastBuffer).utf8Write(s, start + 2);
+      b[start] = (len & 127) | 128;
+      b[start + 1] = len >>> 7;
+      this.pos = start + 2 + len;
       return;
     }
     const len = Buffer.byteLength(s, 'utf8');
