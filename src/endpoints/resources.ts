@@ -129,6 +129,8 @@ export class ResourceHandler {
       case 'protobuf':
         return writeProtobuf(ctx, code, obj);
       default:
+        // watch-cache objects are shared and immutable: serialize each once
+        if (Object.isFrozen(obj)) return writeRawJson(ctx.res, code, memoize(obj, 'json1', () => JSON.stringify(obj) + '\n'), w);
         return writeJson(ctx.res, code, obj, w);
     }
   }

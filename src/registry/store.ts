@@ -428,7 +428,19 @@ export class GenericStore {
   }
 
   async get(scope: RequestScope, name: string): Promise<KObject> {
-    const kv = await this.cfg.storage.get(this.key(scope.namespace, name));
+    const key = this.key(scope.namespace, name);
+    const cache = this.cacheFor(scope);
+    if (cache) {
+      // A consistent read from the watch cache (it first catches up with storage's current revision).
+      try {
+        const hit = await cache.get(key, 'consistent');
+        if (!hit) throw notFound(this.grOf(scope), name);
+        return this.converter(scope)(hit.object);
+      } catch (e) {
+        if (!(e instanceof TooLargeResourceVersionError || e instanceof CacheNotReadyError)) throw e;
+      }
+    }
+    const kv = await this.cfg.storage.get(key);
     if (!kv) throw notFound(this.grOf(scope), name);
     return this.decodeA(kv, scope);
   }
