@@ -295,7 +295,7 @@ export class ResourceHandler {
     const { obj: body, duplicates } = await decodeWriteBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
     void q;
-    const obj = await served.store.create(scope, body, { ...opts, duplicateFields: duplicates });
+    const obj = await served.store.create(scope, body, { ...opts, duplicateFields: duplicates, bodyOwned: true });
     this.writeObject(ctx, served, 201, obj);
   }
 
@@ -304,7 +304,7 @@ export class ResourceHandler {
     this.output(ctx, served);
     const { obj: body, duplicates } = await decodeWriteBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
-    const { obj, created } = await served.store.update(scope, ctx.info.name!, body, { ...opts, duplicateFields: duplicates });
+    const { obj, created } = await served.store.update(scope, ctx.info.name!, body, { ...opts, duplicateFields: duplicates, bodyOwned: true });
     this.writeObject(ctx, served, created ? 201 : 200, obj);
   }
 

@@ -126,6 +126,8 @@ export interface WriteOptions {
   duplicateFields?: string[];
   /** Warning header texts are appended here. */
   warnings?: string[];
+  /** The body was decoded for this request alone: the store may modify it instead of copying it. */
+  bodyOwned?: boolean;
   /** Internal: managedFields were already computed (apply). */
   managedFieldsDone?: boolean;
   /** Internal: record field ownership as made through this subresource (scale). */
@@ -658,7 +660,8 @@ export class GenericStore {
   }
 
   async create(scope: RequestScope, body: KObject, opts: WriteOptions): Promise<KObject> {
-    const obj = clone(body);
+    const generatedName = Boolean(body.metadata?.generateName && !body.metadata?.name);
+    const obj = opts.bodyOwned ? body : clone(body);
     this.checkBodyIdentity(scope, obj);
     const { strategy } = this.cfg;
     const validator = this.validatorOf(scope);
@@ -697,7 +700,7 @@ export class GenericStore {
       kv = await this.cfg.storage.create(this.key(scope.namespace, name), this.encode(stored));
     } catch (e) {
       if (e instanceof KeyExistsError) {
-        if (body.metadata?.generateName && !body.metadata?.name) throw generateNameConflict(this.grOf(scope), name, 1);
+        if (generatedName) throw generateNameConflict(this.grOf(scope), name, 1);
         throw alreadyExists(this.grOf(scope), name);
       }
       throw e;
@@ -712,7 +715,7 @@ export class GenericStore {
    * resource has a status subresource.
    */
   async update(scope: RequestScope, name: string, body: KObject, opts: WriteOptions): Promise<{ obj: KObject; created: boolean }> {
-    const obj = clone(body);
+    const obj = opts.bodyOwned ? body : clone(body);
     this.checkBodyIdentity(scope, obj, name);
     if (!opts.managedFieldsDone) this.checkFields(scope, obj, { ...opts, fieldValidation: opts.subresource && opts.subresource !== 'status' ? 'Ignore' : opts.fieldValidation });
     if (!metaOf(obj).name) metaOf(obj).name = name;
