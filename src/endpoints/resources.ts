@@ -33,6 +33,9 @@ export interface ResourceHandlerOptions {
   printerFor?: (r: ResourceInfo) => TablePrinter | undefined;
 }
 
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}\n');
+
 const METHOD_NOT_ALLOWED = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 
 export class ResourceHandler {
@@ -146,10 +149,17 @@ export class ResourceHandler {
     const list = { kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta, items };
     if (out.format === 'json') {
       // Items from the watch cache are shared, immutable objects: each is serialized once and reused.
+      // Items from the watch cache are shared, immutable objects: each is encoded once (as UTF-8 bytes)
+      // and the response is assembled by copying bytes.
       const head = JSON.stringify({ kind: list.kind, apiVersion: list.apiVersion, metadata: meta });
-      const parts = items.map((o) => (Object.isFrozen(o) ? memoize(o, 'json', () => JSON.stringify(o)) : JSON.stringify(o)));
-      const body = `${head.slice(0, -1)},"items":[${parts.join(',')}]}\n`;
-      return writeRawJson(ctx.res, 200, body, w);
+      const chunks: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+      for (let i = 0; i < items.length; i++) {
+        const o = items[i]!;
+        if (i > 0) chunks.push(COMMA);
+        chunks.push(Object.isFrozen(o) ? memoize(o, 'jsonbuf', () => Buffer.from(JSON.stringify(o))) : Buffer.from(JSON.stringify(o)));
+      }
+      chunks.push(LIST_END);
+      return writeRawJson(ctx.res, 200, Buffer.concat(chunks), w);
     }
     if (out.format === 'yaml') return writeYaml(ctx.res, 200, list, w);
     if (out.format === 'protobuf') return writeProtobuf(ctx, 200, list);

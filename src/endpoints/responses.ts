@@ -14,12 +14,12 @@ export function writeJson(res: Res, code: number, body: unknown, warnings?: stri
   writeRawJson(res, code, JSON.stringify(body) + '\n', warnings);
 }
 
-/** Write already-serialized JSON text. */
-export function writeRawJson(res: Res, code: number, text: string, warnings?: string[]): void {
+/** Write already-serialized JSON (text or UTF-8 bytes). */
+export function writeRawJson(res: Res, code: number, text: string | Buffer, warnings?: string[]): void {
   if (res.headersSent) return;
   setCommon(res, warnings);
   res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', Buffer.byteLength(text));
+  res.setHeader('content-length', typeof text === 'string' ? Buffer.byteLength(text) : text.length);
   res.writeHead(code);
   res.end(text);
 }
