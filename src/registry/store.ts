@@ -203,6 +203,27 @@ export function nowRFC3339(d = new Date()): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * A stored value with metadata.resourceVersion = its revision, placed where Go puts it (after uid). The
+ * stored JSON has metadata first with uid early in it, so the field is spliced into the text (cheaper than
+ * rebuilding the parsed metadata object).
+ */
+function parseStored(kv: KeyValue): KObject {
+  const v = kv.value;
+  const m = v.indexOf('"metadata":{');
+  const u = m >= 0 && m < 200 ? v.indexOf('"uid":"', m) : -1;
+  if (u > 0 && u < m + 1000) {
+    const end = v.indexOf('"', u + 7);
+    if (end > 0) {
+      const obj = JSON.parse(`${v.slice(0, end + 1)},"resourceVersion":"${kv.modRevision}"${v.slice(end + 1)}`) as KObject;
+      if (obj.metadata?.resourceVersion === String(kv.modRevision)) return obj;
+    }
+  }
+  const obj = JSON.parse(v) as KObject;
+  setResourceVersion(obj, String(kv.modRevision));
+  return obj;
+}
+
 /** Sets metadata.resourceVersion where Go places it (after uid), keeping the other fields' order. */
 function setResourceVersion(obj: KObject, rv: string): void {
   const m = metaOf(obj) as Record<string, unknown>;
@@ -316,8 +337,7 @@ export class GenericStore {
   }
 
   private decode(kv: KeyValue, scope: RequestScope | undefined): KObject {
-    const obj = JSON.parse(kv.value) as KObject;
-    setResourceVersion(obj, String(kv.modRevision));
+    const obj = parseStored(kv);
     const out = scope ? this.toScope(obj, scope) : obj;
     this.cfg.onRead?.(out);
     return out;
@@ -331,8 +351,7 @@ export class GenericStore {
   /** decode(), through the resource's asynchronous converter (CRD conversion webhooks) when it has one. */
   private async decodeA(kv: KeyValue, scope: RequestScope | undefined): Promise<KObject> {
     if (!this.cfg.convert || !scope) return this.decode(kv, scope);
-    const obj = JSON.parse(kv.value) as KObject;
-    setResourceVersion(obj, String(kv.modRevision));
+    const obj = parseStored(kv);
     const out = (await this.convertMany([obj], scope.resource.group, scope.resource.version, scope.resource.kind))[0]!;
     this.cfg.onRead?.(out);
     return out;
