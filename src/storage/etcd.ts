@@ -50,6 +50,7 @@ import {
 import {
   CompactedError,
   ConflictError,
+  FutureRevisionError,
   KeyExistsError,
   KeyNotFoundError,
   StorageError,
@@ -61,7 +62,6 @@ import {
   type Watcher,
   type WatchOptions,
 } from './interface.js';
-import { FutureRevisionError } from './sqlite.js';
 
 export { FutureRevisionError };
 

@@ -97,3 +97,10 @@ export class CompactedError extends StorageError {
     super(`required revision ${requested} has been compacted (compacted revision ${compacted})`);
   }
 }
+
+/** A read asked for a revision newer than the current one. */
+export class FutureRevisionError extends StorageError {
+  constructor(public readonly requested: number, public readonly current: number) {
+    super(`required revision ${requested} is a future revision (current revision ${current})`);
+  }
+}

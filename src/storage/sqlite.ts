@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import {
   CompactedError,
   ConflictError,
+  FutureRevisionError,
   KeyExistsError,
   KeyNotFoundError,
   StorageError,
@@ -63,12 +64,7 @@ export class StorageLockedError extends Error {
   }
 }
 
-/** A read asked for a revision newer than the current one. */
-export class FutureRevisionError extends StorageError {
-  constructor(public readonly requested: number, public readonly current: number) {
-    super(`required revision ${requested} is a future revision (current revision ${current})`);
-  }
-}
+export { FutureRevisionError };
 
 /** Kinds of queued writes. */
 const CREATE = 0;

@@ -1,6 +1,7 @@
 // Small helpers shared by the printers: safe access into decoded JSON objects, and the formatting
 // helpers kube's printers call (labels.FormatLabels, metav1.FormatLabelSelector, layoutContainerCells, ...).
 
+import { labelSelectorObjectToString } from '../selectors/labels.js';
 import type { KObject } from '../../api/types.js';
 import { doc } from './descriptions.js';
 import type { TableColumnDefinition } from './types.js';
@@ -95,92 +96,17 @@ export function formatLabels(v: unknown): string {
 
 // ---- label selectors (metav1.LabelSelectorAsSelector + labels.Selector.String) ----
 
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-function validLabelKey(k: string): boolean {
-  const parts = k.split('/');
-  let name = k;
-  if (parts.length === 2) {
-    const prefix = parts[0] ?? '';
-    name = parts[1] ?? '';
-    if (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) return false;
-  } else if (parts.length !== 1) {
-    return false;
-  }
-  return name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
-}
-
-function validLabelValue(v: string): boolean {
-  return v.length <= 63 && LABEL_VALUE.test(v);
-}
-
-interface Requirement {
-  key: string;
-  op: 'in' | 'notin' | 'exists' | '!' | '=';
-  values: string[];
-}
-
-function requirementString(r: Requirement): string {
-  switch (r.op) {
-    case 'exists':
-      return r.key;
-    case '!':
-      return '!' + r.key;
-    case '=':
-      return `${r.key}=${r.values.length === 1 ? r.values[0] : [...r.values].sort(goCompare).join(',')}`;
-    case 'in':
-    case 'notin': {
-      const vals = r.values.length === 1 ? (r.values[0] ?? '') : [...r.values].sort(goCompare).join(',');
-      return `${r.key} ${r.op} (${vals})`;
-    }
-  }
-}
-
 /**
  * metav1.LabelSelectorAsSelector(sel).String(). Returns null when the selector is invalid (Go returns an error).
  * A nil selector is labels.Nothing() and an empty one labels.Everything(): both print "".
  */
 export function labelSelectorString(sel: unknown): string | null {
   if (!isObj(sel)) return '';
-  const matchLabels = strMap(sel.matchLabels);
-  const exprs = objs(sel.matchExpressions);
-  if (Object.keys(matchLabels).length + exprs.length === 0) return '';
-  const reqs: Requirement[] = [];
-  for (const [k, v] of Object.entries(matchLabels)) {
-    if (!validLabelKey(k) || !validLabelValue(v)) return null;
-    reqs.push({ key: k, op: '=', values: [v] });
+  try {
+    return labelSelectorObjectToString(sel);
+  } catch {
+    return null;
   }
-  for (const e of exprs) {
-    const key = str(e.key);
-    const values = arr(e.values).map(str);
-    let op: Requirement['op'];
-    switch (e.operator) {
-      case 'In':
-        op = 'in';
-        break;
-      case 'NotIn':
-        op = 'notin';
-        break;
-      case 'Exists':
-        op = 'exists';
-        break;
-      case 'DoesNotExist':
-        op = '!';
-        break;
-      default:
-        return null;
-    }
-    if (!validLabelKey(key)) return null;
-    if ((op === 'in' || op === 'notin') && values.length === 0) return null;
-    if ((op === 'exists' || op === '!') && values.length !== 0) return null;
-    if (!values.every(validLabelValue)) return null;
-    reqs.push({ key, op, values });
-  }
-  // internalSelector.Add sorts by key (sort.Sort is not stable; equal keys keep insertion order here).
-  const sorted = reqs.map((r, i) => ({ r, i })).sort((a, b) => goCompare(a.r.key, b.r.key) || a.i - b.i);
-  return sorted.map(({ r }) => requirementString(r)).join(',');
 }
 
 /** metav1.FormatLabelSelector: "<error>" for an invalid selector, "<none>" for an empty one. */
