@@ -7,13 +7,6 @@ import { header, readBody, type Req } from './http.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 import { duplicateJsonFields } from '../registry/field-validation.js';
 
-export type BodyDecoder = (raw: Buffer, contentType: string) => KObject | undefined;
-
-/** Optional decoders for binary content types, e.g. application/vnd.kubernetes.protobuf. */
-const extraDecoders = new Map<string, BodyDecoder>();
-export function registerBodyDecoder(contentType: string, fn: BodyDecoder): void {
-  extraDecoders.set(contentType, fn);
-}
 
 function unsupported(ct: string, accepted: string[]): StatusError {
   void ct;
@@ -66,8 +59,6 @@ export async function decodeWriteBody(req: Req, expectedKind?: string): Promise<
 function decodeRaw(raw: Buffer, ct: string, expectedKind?: string): KObject | undefined {
   if (raw.length === 0) return undefined;
   if (ct === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(raw, expectedKind);
-  const extra = extraDecoders.get(ct);
-  if (extra) return extra(raw, ct);
   let v: unknown;
   if (ct === 'application/json' || ct === '*/*' || ct === 'text/plain') v = parseJsonText(raw.toString('utf8'));
   else if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml') v = parseYamlText(raw.toString('utf8'));

@@ -7,7 +7,6 @@ import { fieldErr } from '../api/field-errors.js';
 import { deprecationWarning } from '../registry/deprecation.js';
 import { loadCel } from '../apiextensions/cel-loader.js';
 import { apiVersionOf, isObject, type KObject, type ListMeta } from '../api/types.js';
-import type { ResourceInfo } from '../registry/catalog.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
 import type { DeleteOptions, ListParams, RequestScope, StoreWatcher, WatchEventType, WriteOptions } from '../registry/store.js';
 import { memoize } from '../registry/watch-cache.js';
@@ -29,8 +28,6 @@ export interface ResourceHandlerOptions {
   subresources: Map<string, SubresourceHandler>;
   /** Create-only virtual resources (reviews): "group|resource" → handler. */
   virtual: Map<string, SubresourceHandler>;
-  /** Extra table printers (CRD printer columns). */
-  printerFor?: (r: ResourceInfo) => TablePrinter | undefined;
 }
 
 const COMMA = Buffer.from(',');
@@ -101,7 +98,7 @@ export class ResourceHandler {
   // ------------------------------------------------------------------ output
 
   private printer(served: ServedResource): TablePrinter {
-    return served.custom ? served.custom.printer(served.info.version) : printerForResource(served.info, this.o.printerFor);
+    return served.custom ? served.custom.printer(served.info.version) : printerForResource(served.info);
   }
 
   /** Protobuf is served for built-in types only (as kube: never for custom resources). */

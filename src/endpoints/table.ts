@@ -18,8 +18,8 @@ export function partialList(items: KObject[], meta: ListMeta, version: string): 
   };
 }
 
-export function printerForResource(r: ResourceInfo, custom?: (r: ResourceInfo) => TablePrinter | undefined): TablePrinter {
-  return custom?.(r) ?? printerFor(r.group, r.name) ?? defaultPrinter;
+export function printerForResource(r: ResourceInfo): TablePrinter {
+  return printerFor(r.group, r.name) ?? defaultPrinter;
 }
 
 export function toTable(

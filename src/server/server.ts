@@ -4,7 +4,6 @@ import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerBodyDecoder } from '../endpoints/body.js';
 import { ResourceHandler } from '../endpoints/resources.js';
 import { subresourceHandlers, virtualResources } from '../endpoints/special.js';
 import { OpenAPIService } from '../openapi/index.js';
@@ -40,7 +39,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-void registerBodyDecoder;
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const o: ServerOptions = { ...defaultOptions(), ...stripUndefined(opts) };
