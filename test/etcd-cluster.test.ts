@@ -252,6 +252,52 @@ describe('one API server on etcd', () => {
     }
   });
 
+  it('100 concurrent creates through A (grouped into shared etcd transactions) all reach watches and cached lists on A and B', async () => {
+    const ns = await httpA('POST', '/api/v1/namespaces', { body: JSON.stringify({ metadata: { name: 'burst' } }), headers: JSON_CT });
+    assert.equal(ns.status, 201, ns.text);
+    const rv = (await httpB('GET', '/api/v1/namespaces/burst/configmaps')).json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
+    const wa = await openWatch(a, `/api/v1/namespaces/burst/configmaps?watch=1&resourceVersion=${rv}&labelSelector=burst%3D1`);
+    const wb = await openWatch(b, `/api/v1/namespaces/burst/configmaps?watch=1&resourceVersion=${rv}&labelSelector=burst%3D1`);
+    try {
+      const created = await httpA.h2burst(
+        Array.from({ length: 100 }, (_, i) => ({
+          method: 'POST',
+          path: '/api/v1/namespaces/burst/configmaps',
+          body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `burst-${i}`, labels: { burst: '1' } } }),
+          headers: JSON_CT,
+        })),
+      );
+      assert.deepEqual([...new Set(created.map((r) => r.status))], [201]);
+      const rvs = created.map((r) => (JSON.parse(r.body) as KObj).metadata.resourceVersion);
+      assert.ok(new Set(rvs).size < 100, 'some creates shared a revision');
+      for (const w of [wa, wb]) {
+        await w.waitFor(() => w.events.length >= 100);
+        assert.equal(new Set(w.events.map((e) => e.object.metadata.name)).size, 100);
+        assert.ok(w.events.every((e) => e.type === 'ADDED'));
+      }
+      // A watch resumed from a shared revision gets exactly the creates after it.
+      const mid = Math.min(...rvs.map(Number));
+      const after = rvs.filter((r) => Number(r) > mid).length;
+      const wr = await openWatch(b, `/api/v1/namespaces/burst/configmaps?watch=1&resourceVersion=${mid}&labelSelector=burst%3D1`);
+      try {
+        if (after > 0) await wr.waitFor(() => wr.events.length >= after);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(wr.events.length, after);
+      } finally {
+        wr.stop();
+      }
+      for (const http of [httpA, httpB]) {
+        for (const q of ['resourceVersion=0&', '']) {
+          const l = (await http('GET', `/api/v1/namespaces/burst/configmaps?${q}labelSelector=burst%3D1`)).json<{ items: KObj[] }>();
+          assert.equal(l.items.length, 100, `list ${q || 'consistent'}`);
+        }
+      }
+    } finally {
+      wa.stop();
+      wb.stop();
+    }
+  });
+
   it('optimistic concurrency holds across servers: a stale update through B is a 409 Conflict', async () => {
     const c = await createCM(httpA, 'shared', 'cas');
     const u1 = await httpA('PUT', '/api/v1/namespaces/shared/configmaps/cas', { body: JSON.stringify({ ...c, data: { a: 'from-a' } }), headers: JSON_CT });

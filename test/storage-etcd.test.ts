@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Etcd3 } from 'etcd3';
-import { CompactedError, ConflictError, KeyExistsError, type WatchEvent } from '../src/storage/interface.js';
+import { CompactedError, ConflictError, KeyExistsError, KeyNotFoundError, type WatchEvent } from '../src/storage/interface.js';
 import { EtcdStorage, FutureRevisionError } from '../src/storage/etcd.js';
 import { storageContract } from './storage-contract.js';
 import { startEtcd, type EtcdCluster } from './helpers/etcd.js';
@@ -187,6 +187,56 @@ describe('etcd storage specifics', () => {
     assert.equal(errors.length, 1);
     await assert.rejects(s.get('/a'));
     await s.close();
+  });
+
+  it('groups concurrent writes into shared transactions and still answers each write on its own', async () => {
+    const s = await freshStore();
+    try {
+      const taken = await s.create('/g/taken', 'old');
+      const events: WatchEvent[] = [];
+      s.watch('/g/', { afterRevision: taken.modRevision, onEvent: (e) => events.push(e) });
+      // 200 writes at once: creates (one of an existing key, two of the same new key), CAS updates with a
+      // stale and a fresh revision, deletes of an absent and a present key.
+      const x = await s.create('/g/x', '1');
+      const y = await s.create('/g/y', '1');
+      const z = await s.create('/g/z', '1');
+      const results = await Promise.allSettled([
+        ...Array.from({ length: 190 }, (_, i) => s.create(`/g/n${i}`, `v${i}`)),
+        s.create('/g/taken', 'new'),
+        s.create('/g/dup', 'a'),
+        s.create('/g/dup', 'b'),
+        s.update('/g/x', '2', x.modRevision - 1),
+        s.update('/g/y', '2', y.modRevision),
+        s.delete('/g/absent'),
+        s.delete('/g/z', z.modRevision),
+      ]);
+      const rejected = (i: number, cls: Function) => {
+        const r = results[i]!;
+        assert.equal(r.status, 'rejected', `write ${i}`);
+        assert.ok((r as PromiseRejectedResult).reason instanceof cls, String((r as PromiseRejectedResult).reason));
+      };
+      for (let i = 0; i < 190; i++) assert.equal(results[i]!.status, 'fulfilled', `create ${i}`);
+      rejected(190, KeyExistsError);
+      assert.deepEqual(results.slice(191, 193).map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+      rejected(193, ConflictError);
+      assert.equal(results[194]!.status, 'fulfilled');
+      rejected(195, KeyNotFoundError);
+      assert.equal(results[196]!.status, 'fulfilled');
+
+      const revs = new Set(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ modRevision: number }>).value.modRevision));
+      assert.ok(revs.size < 150, `writes were batched (${revs.size} revisions for 194 writes)`);
+      assert.equal((await s.get('/g/taken'))?.value, 'old');
+      assert.equal((await s.get('/g/y'))?.value, '2');
+      assert.equal(await s.get('/g/z'), null);
+      assert.equal((await s.list('/g/')).items.length, 194); // taken, dup, x, y, n0..n189
+      // The watch sees every write once, in revision order.
+      const deadline = Date.now() + 5000;
+      while (events.length < 196 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(events.length, 196); // x, y, z, 190 creates, one dup, the update of y, the delete of z
+      assert.ok(events.every((e, i) => i === 0 || e.revision >= events[i - 1]!.revision));
+    } finally {
+      await s.close();
+    }
   });
 
   it('lists 10k x 1 KB objects (over gRPC\'s 4 MiB default) and pages through them', async () => {

@@ -181,7 +181,8 @@ export class ResourceRegistry {
   }
 
   private async checkNamespace(namespace: string, gr: { group: string; resource: string }, name: string): Promise<void> {
-    const ns = await this.reader.get('', 'namespaces', undefined, namespace);
+    // Like kube's NamespaceLifecycle admission: the cached namespace, storage only on a cache miss.
+    const ns = await this.storeFor('', 'namespaces')?.getRecent(undefined, namespace);
     if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
     const status = ns.status as { phase?: string } | undefined;
     if (ns.metadata?.deletionTimestamp || status?.phase === 'Terminating') {

@@ -448,6 +448,16 @@ export class GenericStore {
     return kv ? this.decode(kv, undefined) : undefined;
   }
 
+  /**
+   * The object as the watch cache has it now (possibly a moment behind storage), from storage when the
+   * cache does not have it: what kube's admission plugins read through their informers.
+   */
+  async getRecent(namespace: string | undefined, name: string): Promise<KObject | undefined> {
+    const c = this.cfg.cache;
+    const hit = c?.isReady() ? c.peek(this.key(namespace, name)) : undefined;
+    return hit ?? this.getRaw(namespace, name);
+  }
+
   async get(scope: RequestScope, name: string): Promise<KObject> {
     const key = this.key(scope.namespace, name);
     const cache = this.cacheFor(scope);

@@ -499,6 +499,8 @@ export class WatchCache {
   private hHead = 0;
   private listRevision = 0;
   private evictedSinceList = false;
+  /** Revision of the newest event evicted from the history. */
+  private lastEvictedRev = 0;
 
   // Storage feed.
   private gen = 0;
@@ -586,7 +588,8 @@ export class WatchCache {
   get coveredFrom(): number {
     if (!this.evictedSinceList) return this.listRevision;
     const first = this.history[this.hHead];
-    return first !== undefined ? first.revision - 1 : this.rev;
+    // An evicted event may share the first kept one's revision (one etcd transaction): that revision is gone.
+    return first !== undefined ? Math.max(first.revision - 1, this.lastEvictedRev) : this.rev;
   }
 
   get size(): number {
@@ -731,7 +734,9 @@ export class WatchCache {
 
   private apply(ev: WatchEvent, gen: number): void {
     if (gen !== this.gen || this.stopped) return;
-    if (ev.revision <= this.rev) return; // already applied (re-watch overlap)
+    // Older than the cache: already applied (re-watch overlap). Equal: another write of the same etcd
+    // transaction (etcd-batch.ts), which etcd delivers in the same watch response.
+    if (ev.revision < this.rev) return;
     const key = ev.kv.key;
     const before = this.byKey.get(key);
     let prev: KObject | undefined = before?.object;
@@ -798,6 +803,7 @@ export class WatchCache {
       const oldest = this.history[this.hHead]!;
       const len = this.history.length - this.hHead;
       if (len <= this.historyMaxEvents && now - oldest.at < this.historyWindowMs) break;
+      this.lastEvictedRev = oldest.revision;
       this.hHead++;
       this.evictedSinceList = true;
     }
@@ -1013,6 +1019,11 @@ export class WatchCache {
       }
     }
     return { items, keys, revision: this.rev, more, remaining };
+  }
+
+  /** The cached object now, without waiting for the cache to catch up. */
+  peek(key: string): KObject | undefined {
+    return this.byKey.get(key)?.object;
   }
 
   /** GET from memory after the cache reached minRevision (undefined = any). Undefined when absent. */

@@ -4,7 +4,8 @@
 //   resourceVersion = mod_revision; create = txn(create_revision == 0) put; update = txn(mod_revision ==
 //   expected) put, else read the key for ConflictError; delete = txn(...) delete with prev_kv; list = range
 //   (with revision / limit / start key; `remaining` from the range's count of the whole range); watch =
-//   one gRPC watch stream per watcher, with prev_kv and progress_notify.
+//   one gRPC watch stream per watcher, with prev_kv and progress_notify. Concurrent writes are grouped
+//   into shared transactions when they queue up (etcd-batch.ts).
 //
 // Compaction. The contract's compact(r) is etcd's Compact(r). etcd still answers reads at exactly r
 // (and needs r to give prevKv to the events at r + 1: a watch from just after the compaction point works),
@@ -46,7 +47,9 @@ import {
   type IWatchRequest,
   type IWatchResponse,
   type IDuplexStream,
+  type ICompare,
 } from 'etcd3';
+import { TxnBatcher } from './etcd-batch.js';
 import {
   CompactedError,
   ConflictError,
@@ -177,6 +180,8 @@ export class EtcdStorage implements Storage {
   private readonly requestTimeoutMs: number;
   private readonly listTimeoutMs: number;
   readonly watchRetryTimeoutMs: number;
+  /** Concurrent writes share transactions (see etcd-batch.ts). */
+  private readonly batcher = new TxnBatcher((req) => this.txnCounted(req));
 
   private constructor(readonly client: Etcd3, opts: EtcdStorageOptions) {
     this.ns = Buffer.from(opts.prefix ?? '', 'utf8');
@@ -307,71 +312,73 @@ export class EtcdStorage implements Storage {
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
+    this.checkOpen();
     const k = this.k(key);
     const v = Buffer.from(value, 'utf8');
-    const { res, attempts } = await this.txnCounted({
+    const out = await this.batcher.submit({
+      key: k,
       compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-      success: [{ request_put: { key: k, value: v } }],
-      failure: [{ request_range: { key: k } }],
+      op: { request_put: { key: k, value: v } },
+      bytes: k.length + v.length,
+      holds: (cur) => cur === undefined,
     });
-    if (res.succeeded) {
-      const r = rev(res.header.revision);
-      return { key, value, createRevision: r, modRevision: r };
-    }
-    const cur = res.responses[0]?.response_range.kvs[0];
+    if (out.succeeded) return { key, value, createRevision: out.revision, modRevision: out.revision };
     // A retried create whose first attempt was applied finds its own value.
-    if (attempts > 1 && cur !== undefined && cur.value.equals(v)) return this.toKv(cur);
+    if (out.attempts > 1 && out.current !== undefined && out.current.value.equals(v)) return this.toKv(out.current);
     throw new KeyExistsError(key);
   }
 
   async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+    this.checkOpen();
     const k = this.k(key);
     const v = Buffer.from(value, 'utf8');
-    const { res, attempts } = await this.txnCounted({
+    const out = await this.batcher.submit({
+      key: k,
       compare: [
         { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
         { key: k, target: 'Version', result: 'Greater', version: 0 },
       ],
-      success: [{ request_put: { key: k, value: v, prev_kv: true } }],
-      failure: [{ request_range: { key: k } }],
+      op: { request_put: { key: k, value: v, prev_kv: true } },
+      bytes: k.length + v.length,
+      holds: (cur) => cur !== undefined && rev(cur.mod_revision) === expectedModRevision,
     });
-    if (res.succeeded) {
-      const r = rev(res.header.revision);
-      const prev = res.responses[0]?.response_put.prev_kv;
-      return { key, value, createRevision: prev ? rev(prev.create_revision) : r, modRevision: r };
+    if (out.succeeded) {
+      const prev = out.response.response_put.prev_kv;
+      return { key, value, createRevision: prev ? rev(prev.create_revision) : out.revision, modRevision: out.revision };
     }
-    const cur = res.responses[0]?.response_range.kvs[0];
+    const cur = out.current;
     if (cur === undefined) throw new KeyNotFoundError(key);
-    if (attempts > 1 && cur.value.equals(v)) return this.toKv(cur);
+    if (out.attempts > 1 && cur.value.equals(v)) return this.toKv(cur);
     throw new ConflictError(key, rev(cur.mod_revision));
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
+    this.checkOpen();
     const k = this.k(key);
-    const { res } = await this.txnCounted({
+    const exists: ICompare = { key: k, target: 'Version', result: 'Greater', version: 0 };
+    const out = await this.batcher.submit({
+      key: k,
       compare:
         expectedModRevision !== undefined
-          ? [
-              { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
-              { key: k, target: 'Version', result: 'Greater', version: 0 },
-            ]
-          : [{ key: k, target: 'Version', result: 'Greater', version: 0 }],
-      success: [{ request_delete_range: { key: k, prev_kv: true } }],
-      failure: [{ request_range: { key: k } }],
+          ? [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }, exists]
+          : [exists],
+      op: { request_delete_range: { key: k, prev_kv: true } },
+      bytes: k.length,
+      holds: (cur) =>
+        cur !== undefined && (expectedModRevision === undefined || rev(cur.mod_revision) === expectedModRevision),
     });
-    if (res.succeeded) {
-      const prev = res.responses[0]?.response_delete_range.prev_kvs[0];
+    if (out.succeeded) {
+      const prev = out.response.response_delete_range.prev_kvs[0];
       if (prev === undefined) throw new KeyNotFoundError(key);
       return {
         key,
         value: prev.value.toString('utf8'),
         createRevision: rev(prev.create_revision),
-        modRevision: rev(res.header.revision),
+        modRevision: out.revision,
       };
     }
-    const cur = res.responses[0]?.response_range.kvs[0];
-    if (cur === undefined) throw new KeyNotFoundError(key);
-    throw new ConflictError(key, rev(cur.mod_revision));
+    if (out.current === undefined) throw new KeyNotFoundError(key);
+    throw new ConflictError(key, rev(out.current.mod_revision));
   }
 
   watch(prefix: string, opts: WatchOptions): Watcher {

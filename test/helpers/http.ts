@@ -18,6 +18,8 @@ export interface RawClient {
   stream(path: string, headers?: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; lines(): string[]; waitFor(n: number, ms?: number): Promise<string[]>; stop(): void }>;
   /** An HTTP/2 GET, to check the server speaks h2. */
   h2get(path: string): Promise<{ status: number; body: string }>;
+  /** Send all these requests at once as streams of one HTTP/2 connection (they reach the server together). */
+  h2burst(reqs: { method: string; path: string; body?: string; headers?: Record<string, string> }[]): Promise<{ status: number; body: string }[]>;
 }
 
 function creds(server: RunningServer) {
@@ -115,5 +117,31 @@ export function rawClient(server: RunningServer): RawClient {
       });
       req.end();
     });
+  fn.h2burst = async (reqs) => {
+    const session = connect(server.url, { ca: c.ca, cert: c.cert, key: c.key });
+    try {
+      await new Promise<void>((ok, fail) => {
+        session.once('connect', () => ok());
+        session.once('error', fail);
+      });
+      return await Promise.all(
+        reqs.map(
+          (r) =>
+            new Promise<{ status: number; body: string }>((resolve, reject) => {
+              const req = session.request({ ':method': r.method, ':path': r.path, ...r.headers });
+              let status = 0;
+              let body = '';
+              req.on('response', (h) => (status = Number(h[':status'])));
+              req.on('data', (d: Buffer) => (body += d.toString()));
+              req.on('end', () => resolve({ status, body }));
+              req.on('error', reject);
+              req.end(r.body);
+            }),
+        ),
+      );
+    } finally {
+      session.close();
+    }
+  };
   return fn;
 }
