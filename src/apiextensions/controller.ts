@@ -91,7 +91,7 @@ export class CRDController {
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      await loadCel();
+      if (this.queue.size) await loadCel();
       while (this.queue.size && !this.stopped) {
         const names = [...this.queue];
         this.queue.clear();
