@@ -61,6 +61,34 @@ describe('non-resource endpoints', () => {
     assert.equal(r.status, 200);
     assert.equal((JSON.parse(r.body) as { metadata: { name: string } }).metadata.name, 'default');
   });
+
+  it('a multi-megabyte LIST arrives whole over HTTP/1.1 and HTTP/2, from the cache and consistent', async () => {
+    const ns = 'default';
+    const payload = 'p'.repeat(8000) + '\u00e9\u4e2d'; // multi-byte characters: lengths are bytes
+    const created = await http.h2burst(
+      Array.from({ length: 300 }, (_, i) => ({
+        method: 'POST',
+        path: `/api/v1/namespaces/${ns}/configmaps`,
+        body: JSON.stringify({ metadata: { name: `big-${String(i).padStart(3, '0')}`, labels: { big: 'list' } }, data: { payload } }),
+        headers: JSON_CT,
+      })),
+    );
+    assert.deepEqual([...new Set(created.map((c) => c.status))], [201]);
+    for (const q of ['?labelSelector=big%3Dlist', '?labelSelector=big%3Dlist&resourceVersion=0']) {
+      const r1 = await http('GET', `/api/v1/namespaces/${ns}/configmaps${q}`);
+      assert.equal(r1.status, 200);
+      assert.equal(Number(r1.headers['content-length']), r1.body.length);
+      assert.ok(r1.body.length > 2_400_000);
+      const l1 = r1.json<{ items: { metadata: { name: string }; data: { payload: string } }[] }>();
+      assert.equal(l1.items.length, 300);
+      assert.deepEqual(l1.items.map((x) => x.metadata.name), Array.from({ length: 300 }, (_, i) => `big-${String(i).padStart(3, '0')}`));
+      assert.ok(l1.items.every((x) => x.data.payload === payload));
+      const r2 = await http.h2get(`/api/v1/namespaces/${ns}/configmaps${q}`);
+      assert.equal(r2.status, 200);
+      assert.equal(r2.body, r1.text);
+    }
+    assert.equal((await http('DELETE', `/api/v1/namespaces/${ns}/configmaps?labelSelector=big%3Dlist`)).status, 200);
+  });
 });
 
 describe('errors', () => {

@@ -15,7 +15,7 @@ import { decodeObjectBody, decodePatchBody, decodeWriteBody } from './body.js';
 import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
-import { successStatus, writeError, writeJson, writeRawJson, writeYaml } from './responses.js';
+import { jsonBytes, successStatus, writeError, writeJson, writeRawJson, writeRawJsonChunks, writeYaml } from './responses.js';
 import { encodeProtobufObject, encodeWatchEventFrame, notMarshalableError, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from './protobuf/index.js';
 import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
 
@@ -32,6 +32,11 @@ export interface ResourceHandlerOptions {
 
 const COMMA = Buffer.from(',');
 const LIST_END = Buffer.from(']}\n');
+const NEWLINE = Buffer.from('\n');
+const EVENT_END = Buffer.from('}\n');
+const EVENT_START: Record<WatchEventType, Buffer> = Object.fromEntries(
+  (['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'] as const).map((t) => [t, Buffer.from(`{"type":"${t}","object":`)]),
+) as Record<WatchEventType, Buffer>;
 
 const METHOD_NOT_ALLOWED = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 
@@ -130,7 +135,7 @@ export class ResourceHandler {
         return writeProtobuf(ctx, code, obj);
       default:
         // watch-cache objects are shared and immutable: serialize each once
-        if (Object.isFrozen(obj)) return writeRawJson(ctx.res, code, memoize(obj, 'json1', () => JSON.stringify(obj) + '\n'), w);
+        if (Object.isFrozen(obj)) return writeRawJson(ctx.res, code, Buffer.concat([jsonBytes(obj), NEWLINE]), w);
         return writeJson(ctx.res, code, obj, w);
     }
   }
@@ -145,7 +150,6 @@ export class ResourceHandler {
     if (out.format === 'partial') return writeJson(ctx.res, 200, partialList(items, meta, out.version), w);
     const list = { kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta, items };
     if (out.format === 'json') {
-      // Items from the watch cache are shared, immutable objects: each is serialized once and reused.
       // Items from the watch cache are shared, immutable objects: each is encoded once (as UTF-8 bytes)
       // and the response is assembled by copying bytes.
       const head = JSON.stringify({ kind: list.kind, apiVersion: list.apiVersion, metadata: meta });
@@ -153,10 +157,10 @@ export class ResourceHandler {
       for (let i = 0; i < items.length; i++) {
         const o = items[i]!;
         if (i > 0) chunks.push(COMMA);
-        chunks.push(Object.isFrozen(o) ? memoize(o, 'jsonbuf', () => Buffer.from(JSON.stringify(o))) : Buffer.from(JSON.stringify(o)));
+        chunks.push(jsonBytes(o));
       }
       chunks.push(LIST_END);
-      return writeRawJson(ctx.res, 200, Buffer.concat(chunks), w);
+      return writeRawJsonChunks(ctx.res, 200, chunks, w);
     }
     if (out.format === 'yaml') return writeYaml(ctx.res, 200, list, w);
     if (out.format === 'protobuf') return writeProtobuf(ctx, 200, list);
@@ -213,7 +217,7 @@ export class ResourceHandler {
     }
     const printer = out.format === 'table' ? this.printer(served) : undefined;
     const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
-    // One encoding per event object and output form, shared by every watcher of the watch cache.
+    // Protobuf, Table and partial events: one encoding per event object and form (memoized).
     const fmt = `watch|${out.format}|${'version' in out ? out.version : ''}|${includeObject}`;
     const encode = (type: WatchEventType, obj: KObject): string | Buffer => {
       if (out.format === 'protobuf') return encodeWatchEventFrame(type, obj) ?? Buffer.alloc(0);
@@ -237,14 +241,14 @@ export class ResourceHandler {
       if (closed || chunks.length === 0) return;
       stream.write(chunks.length === 1 ? chunks[0]! : chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
     };
-    const send = (chunk: string | Buffer): boolean => {
+    const send = (...chunks: (string | Buffer)[]): boolean => {
       if (closed) return true;
       if (!started) {
-        pending.push(chunk);
+        pending.push(...chunks);
         return true;
       }
       if (batch.length === 0) process.nextTick(flush);
-      batch.push(chunk);
+      batch.push(...chunks);
       return res.writableLength < HIGH_WATER;
     };
     let watcher: StoreWatcher | undefined;
@@ -267,7 +271,12 @@ export class ResourceHandler {
       pending.length = 0;
     };
     const sink = {
-      event: (type: WatchEventType, obj: KObject) => send(memoize(obj, `${type}|${fmt}`, () => encode(type, obj))),
+      // JSON: the event frame around the object's shared bytes (see jsonBytes); other forms: one encoding
+      // per event object and form, shared by every watcher of the watch cache.
+      event: (type: WatchEventType, obj: KObject) =>
+        out.format === 'json'
+          ? send(EVENT_START[type], jsonBytes(obj), EVENT_END)
+          : send(memoize(obj, `${type}|${fmt}`, () => encode(type, obj))),
       error: (err: StatusError) => {
         send(encode('ERROR', err.toStatus() as unknown as KObject));
         close();

@@ -10,6 +10,22 @@ function setCommon(res: Res, warnings?: string[]): void {
   if (warnings && warnings.length) res.setHeader('warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
 }
 
+const jsonMemo = new WeakMap<object, Buffer>();
+
+/**
+ * An object's JSON as UTF-8 bytes. Frozen objects (the watch cache's, shared and immutable) are encoded
+ * once: GET, LIST and JSON watch events all copy these bytes, so the cache holds one encoding per object.
+ */
+export function jsonBytes(obj: object): Buffer {
+  if (!Object.isFrozen(obj)) return Buffer.from(JSON.stringify(obj));
+  let b = jsonMemo.get(obj);
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify(obj));
+    jsonMemo.set(obj, b);
+  }
+  return b;
+}
+
 export function writeJson(res: Res, code: number, body: unknown, warnings?: string[]): void {
   writeRawJson(res, code, JSON.stringify(body) + '\n', warnings);
 }
@@ -22,6 +38,58 @@ export function writeRawJson(res: Res, code: number, text: string | Buffer, warn
   res.setHeader('content-length', typeof text === 'string' ? Buffer.byteLength(text) : text.length);
   res.writeHead(code);
   res.end(text);
+}
+
+const PIECE = 64 * 1024;
+const IN_FLIGHT = 1024 * 1024;
+/** Piece buffers whose writes completed, reused: a LIST allocates no new memory for its response. */
+const piecePool: Buffer[] = [];
+const POOL_MAX = 2 * (IN_FLIGHT / PIECE);
+
+/**
+ * Write JSON made of many byte chunks (a LIST's items) without joining them into one buffer: the chunks
+ * are copied into reused 64 KiB pieces, at most ~1 MiB queued on the connection. A large LIST then needs
+ * no second full copy of itself, and leaves no garbage buffers behind for the allocator to keep.
+ */
+export function writeRawJsonChunks(res: Res, code: number, chunks: Buffer[], warnings?: string[]): void {
+  if (res.headersSent) return;
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  if (total <= PIECE) return writeRawJson(res, code, Buffer.concat(chunks, total), warnings);
+  setCommon(res, warnings);
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('content-length', total);
+  res.writeHead(code);
+  const out = res as unknown as NodeJS.WritableStream & { writableLength: number; destroyed: boolean };
+  let i = 0;
+  let off = 0; // offset into chunks[i]
+  const pump = (): void => {
+    while (i < chunks.length) {
+      if (out.destroyed) return;
+      const piece = piecePool.pop() ?? Buffer.allocUnsafeSlow(PIECE);
+      let size = 0;
+      while (i < chunks.length && size < PIECE) {
+        const c = chunks[i]!;
+        const n = Math.min(c.length - off, PIECE - size);
+        c.copy(piece, size, off, off + n);
+        size += n;
+        off += n;
+        if (off === c.length) {
+          i++;
+          off = 0;
+        }
+      }
+      out.write(piece.subarray(0, size), () => {
+        if (piecePool.length < POOL_MAX) piecePool.push(piece);
+      });
+      if (out.writableLength > IN_FLIGHT && i < chunks.length) {
+        out.once('drain', pump);
+        return;
+      }
+    }
+    out.end();
+  };
+  pump();
 }
 
 export function writeYaml(res: Res, code: number, body: unknown, warnings?: string[]): void {

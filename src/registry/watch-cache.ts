@@ -260,7 +260,8 @@ const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 interface Entry {
   readonly key: string;
-  readonly kv: KeyValue;
+  /** The object's revision. The stored text is not kept: the decoded object (and its encodings) suffice. */
+  readonly modRevision: number;
   readonly object: KObject;
   /** The ADDED event for this version of the object (initial state), shared by every watcher. */
   added?: WatchCacheEvent;
@@ -437,7 +438,7 @@ class CacheWatcher implements CacheWatchHandle {
       while (it.pos < it.end) {
         const e = it.entries[it.pos++]!;
         if (this.filter && !this.filter(e.object)) continue;
-        return (e.added ??= this.cache.makeEvent('ADDED', e.object, e.kv.modRevision, e.key));
+        return (e.added ??= this.cache.makeEvent('ADDED', e.object, e.modRevision, e.key));
       }
       return undefined;
     }
@@ -622,7 +623,7 @@ export class WatchCache {
         for (const kv of res.items) {
           const obj = this.safeDecode(kv);
           if (obj === undefined) continue;
-          const e: Entry = { key: kv.key, kv, object: obj };
+          const e: Entry = { key: kv.key, modRevision: kv.modRevision, object: obj };
           entries.push(e);
           this.byKey.set(kv.key, e);
         }
@@ -751,7 +752,7 @@ export class WatchCache {
       if (obj === undefined) {
         this.removeEntry(key); // unreadable: better absent than stale
       } else {
-        this.upsertEntry({ key, kv: ev.kv, object: obj });
+        this.upsertEntry({ key, modRevision: ev.kv.modRevision, object: obj });
         se = { kind: 'PUT', key, revision: ev.revision, object: obj, prev, at: this.now() };
       }
     }
@@ -1027,11 +1028,11 @@ export class WatchCache {
   }
 
   /** GET from memory after the cache reached minRevision (undefined = any). Undefined when absent. */
-  async get(key: string, minRevision?: number | 'consistent'): Promise<{ object: KObject; kv: KeyValue; revision: number } | undefined> {
+  async get(key: string, minRevision?: number | 'consistent'): Promise<{ object: KObject; revision: number } | undefined> {
     if (minRevision !== undefined && minRevision !== 0) await this.waitForRevision(minRevision);
     else await this.waitReady(this.freshTimeoutMs);
     const e = this.byKey.get(key);
-    return e ? { object: e.object, kv: e.kv, revision: this.rev } : undefined;
+    return e ? { object: e.object, revision: this.rev } : undefined;
   }
 
   // ---------------------------------------------------------------- watch
