@@ -15,6 +15,7 @@ import { decodeObjectBody, decodePatchBody, decodeWriteBody } from './body.js';
 import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
+import { scheduleFlush } from './watch-flush.js';
 import { jsonBytes, successStatus, writeError, writeJson, writeRawJson, writeRawJsonChunks, writeYaml } from './responses.js';
 import { encodeProtobufObject, encodeWatchEventFrame, notMarshalableError, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from './protobuf/index.js';
 import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
@@ -33,6 +34,7 @@ export interface ResourceHandlerOptions {
 const COMMA = Buffer.from(',');
 const LIST_END = Buffer.from(']}\n');
 const NEWLINE = Buffer.from('\n');
+
 const EVENT_END = Buffer.from('}\n');
 const EVENT_START: Record<WatchEventType, Buffer> = Object.fromEntries(
   (['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'] as const).map((t) => [t, Buffer.from(`{"type":"${t}","object":`)]),
@@ -233,7 +235,7 @@ export class ResourceHandler {
     let started = false;
     let closed = false;
     const HIGH_WATER = 8 * 1024 * 1024;
-    // Events of one tick go out in one write (one TLS record / syscall instead of one per event).
+    // Events reach the connection once per event-loop turn, in one write (see scheduleFlush).
     let batch: (string | Buffer)[] = [];
     const flush = () => {
       const chunks = batch;
@@ -247,7 +249,7 @@ export class ResourceHandler {
         pending.push(...chunks);
         return true;
       }
-      if (batch.length === 0) process.nextTick(flush);
+      if (batch.length === 0) scheduleFlush(flush);
       batch.push(...chunks);
       return res.writableLength < HIGH_WATER;
     };
