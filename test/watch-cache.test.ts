@@ -197,6 +197,46 @@ describe('WatchCache', () => {
     assert.equal((await cache.list()).items.length, 0);
   });
 
+  it('keeps lists sorted and current through creates, updates, deletes and re-creates between reads', async () => {
+    const { inner, start } = await setup();
+    for (const n of ['m', 'c', 'x']) await inner.create(key('n', n), cm('n', n));
+    const cache = await start();
+    const model = new Map<string, string>([['c', ''], ['m', ''], ['x', '']]);
+    const rev = new Map<string, number>();
+    const expectList = async () => {
+      await waitFor(() => cache.revision === Math.max(...[...rev.values(), 0]) || rev.size === 0);
+      const got = (await cache.list()).items.map((o) => `${o.metadata!.name}=${(o.data as Record<string, string> | undefined)?.v ?? ''}`);
+      assert.deepEqual(got, [...model.keys()].sort().map((k) => `${k}=${model.get(k)}`));
+    };
+    await expectList();
+    // Rounds of writes with a read after each: new keys before, between and after existing ones; updates
+    // of settled and of still-pending keys; deletes of both; a key deleted and created again in one round.
+    const rounds: [string, string, string?][][] = [
+      [['create', 'a'], ['create', 'z'], ['create', 'k'], ['update', 'm', '1']],
+      [['update', 'k', '2'], ['create', 'b'], ['update', 'b', '3'], ['delete', 'c'], ['delete', 'b']],
+      [['delete', 'm'], ['create', 'm'], ['update', 'm', '4'], ['create', 'c'], ['delete', 'z'], ['create', 'zz']],
+      [['delete', 'a'], ['delete', 'k'], ['delete', 'm'], ['delete', 'x'], ['create', 'x', '5']],
+    ];
+    for (const round of rounds) {
+      for (const [op, n, v] of round) {
+        const k = key('n', n);
+        const body = cm('n', n, {}, v ? { v } : {});
+        if (op === 'create') {
+          rev.set('last', (await inner.create(k, body)).modRevision);
+          model.set(n, v ?? '');
+        } else if (op === 'update') {
+          const cur = await inner.get(k);
+          rev.set('last', (await inner.update(k, body, cur!.modRevision)).modRevision);
+          model.set(n, v ?? '');
+        } else {
+          rev.set('last', (await inner.delete(k)).modRevision);
+          model.delete(n);
+        }
+      }
+      await expectList();
+    }
+  });
+
   it('a write acknowledged before a consistent list is in that list', async () => {
     const { inner, start } = await setup();
     const cache = await start();

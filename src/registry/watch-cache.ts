@@ -491,6 +491,9 @@ export class WatchCache {
   private readonly byKey = new Map<string, Entry>();
   /** Entries sorted by key (UTF-8 order). */
   private sorted: Entry[] = [];
+  private readonly pendingAdds = new Map<string, Entry>();
+  /** Keys of sorted that are gone (a key may also be in pendingAdds again). */
+  private readonly pendingRemovals = new Set<string>();
   /** An immutable copy of `sorted` for snapshots, shared until the next change. */
   private view: Entry[] | undefined;
   private rev = 0;
@@ -630,6 +633,8 @@ export class WatchCache {
         // Storage lists are sorted by key bytewise; keep our own order function authoritative.
         entries.sort((a, b) => compareKeys(a.key, b.key));
         this.sorted = entries;
+        this.pendingAdds.clear();
+        this.pendingRemovals.clear();
         this.view = undefined;
         this.history = [];
         this.hHead = 0;
@@ -781,20 +786,48 @@ export class WatchCache {
     return lo;
   }
 
+  /**
+   * New keys wait in pendingAdds and removed ones in pendingRemovals until a read needs the order:
+   * inserting into (or deleting from) the sorted array one key at a time moves the whole array, which
+   * made every create into a large resource cost time proportional to its size.
+   */
   private upsertEntry(e: Entry): void {
     const had = this.byKey.has(e.key);
     this.byKey.set(e.key, e);
-    const i = this.lowerBound(e.key);
-    if (had && this.sorted[i]?.key === e.key) this.sorted[i] = e;
-    else this.sorted.splice(i, 0, e);
     this.view = undefined;
+    if (!had || this.pendingAdds.has(e.key)) {
+      this.pendingAdds.set(e.key, e);
+      return;
+    }
+    const i = this.lowerBound(e.key);
+    if (this.sorted[i]?.key === e.key) this.sorted[i] = e;
   }
 
   private removeEntry(key: string): void {
     if (!this.byKey.delete(key)) return;
-    const i = this.lowerBound(key);
-    if (this.sorted[i]?.key === key) this.sorted.splice(i, 1);
     this.view = undefined;
+    if (!this.pendingAdds.delete(key)) this.pendingRemovals.add(key);
+  }
+
+  /** Merge the pending additions and removals into the sorted array. */
+  private settle(): void {
+    if (this.pendingAdds.size === 0 && this.pendingRemovals.size === 0) return;
+    const adds = [...this.pendingAdds.values()].sort((a, b) => compareKeys(a.key, b.key));
+    const old = this.sorted;
+    const out: Entry[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < old.length || j < adds.length) {
+      if (j >= adds.length || (i < old.length && compareKeys(old[i]!.key, adds[j]!.key) < 0)) {
+        const e = old[i++]!;
+        if (!this.pendingRemovals.has(e.key)) out.push(e);
+      } else {
+        out.push(adds[j++]!);
+      }
+    }
+    this.sorted = out;
+    this.pendingAdds.clear();
+    this.pendingRemovals.clear();
   }
 
   private pushHistory(se: StoredEvent): void {
@@ -975,7 +1008,11 @@ export class WatchCache {
   private range(prefix: string | undefined): { entries: Entry[]; lo: number; hi: number } {
     const p = prefix ?? this.prefix;
     if (!p.startsWith(this.prefix)) throw new Error(`prefix ${p} is outside the cache prefix ${this.prefix}`);
-    const entries = (this.view ??= this.sorted.slice());
+    if (this.view === undefined) {
+      this.settle();
+      this.view = this.sorted.slice();
+    }
+    const entries = this.view;
     if (p === this.prefix) return { entries, lo: 0, hi: entries.length };
     let lo = 0;
     let hi = entries.length;
