@@ -653,6 +653,11 @@ class EtcdWatcher implements Watcher {
   private teardown(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.dropStream();
+  }
+
+  /** Cancel the current stream, if any; its late events and errors are then ignored. */
+  private dropStream(): void {
     const s = this.stream;
     this.stream = null;
     if (s !== null) {
@@ -702,15 +707,7 @@ class EtcdWatcher implements Watcher {
 
   private retry(err: unknown): void {
     if (this.closed) return;
-    const s = this.stream;
-    this.stream = null;
-    if (s !== null) {
-      try {
-        cancelStream(s);
-      } catch {
-        // already closed
-      }
-    }
+    this.dropStream();
     if (this.store.isClosed) {
       this.fail(new StorageError('storage closed'));
       return;
