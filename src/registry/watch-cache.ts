@@ -502,8 +502,7 @@ export class WatchCache {
   private history: StoredEvent[] = [];
   private hHead = 0;
   private listRevision = 0;
-  private evictedSinceList = false;
-  /** Revision of the newest event evicted from the history. */
+  /** Revision of the newest event evicted from the history since the last list (0 = none evicted). */
   private lastEvictedRev = 0;
 
   // Storage feed.
@@ -590,7 +589,7 @@ export class WatchCache {
 
   /** Starting points older than this are answered with TooOldResourceVersionError. */
   get coveredFrom(): number {
-    if (!this.evictedSinceList) return this.listRevision;
+    if (this.lastEvictedRev === 0) return this.listRevision;
     const first = this.history[this.hHead];
     // An evicted event may share the first kept one's revision (one etcd transaction): that revision is gone.
     return first !== undefined ? Math.max(first.revision - 1, this.lastEvictedRev) : this.rev;
@@ -638,7 +637,7 @@ export class WatchCache {
         this.view = undefined;
         this.history = [];
         this.hHead = 0;
-        this.evictedSinceList = false;
+        this.lastEvictedRev = 0;
         this.listRevision = res.revision;
         this.rev = res.revision;
         this.openWatch(gen, res.revision);
@@ -839,7 +838,6 @@ export class WatchCache {
       if (len <= this.historyMaxEvents && now - oldest.at < this.historyWindowMs) break;
       this.lastEvictedRev = oldest.revision;
       this.hHead++;
-      this.evictedSinceList = true;
     }
     if (this.hHead > 4096 && this.hHead * 2 > this.history.length) {
       this.history = this.history.slice(this.hHead);
