@@ -16,7 +16,7 @@ import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
 import { scheduleFlush } from './watch-flush.js';
-import { jsonBytes, successStatus, writeError, writeJson, writeRawJson, writeRawJsonChunks, writeYaml } from './responses.js';
+import { jsonBytes, successStatus, writeError, writeJson, writeRawJsonChunks, writeYaml } from './responses.js';
 import { encodeProtobufObject, encodeWatchEventFrame, notMarshalableError, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from './protobuf/index.js';
 import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
 
@@ -137,7 +137,7 @@ export class ResourceHandler {
         return writeProtobuf(ctx, code, obj);
       default:
         // watch-cache objects are shared and immutable: serialize each once
-        if (Object.isFrozen(obj)) return writeRawJson(ctx.res, code, Buffer.concat([jsonBytes(obj), NEWLINE]), w);
+        if (Object.isFrozen(obj)) return writeRawJsonChunks(ctx.res, code, [jsonBytes(obj), NEWLINE], w);
         return writeJson(ctx.res, code, obj, w);
     }
   }

@@ -9,8 +9,8 @@
 //
 // Writes in one batch share etcd's revision (that is, their objects' resourceVersion). etcd's watch never
 // splits a revision across responses, the watch cache applies all events of a revision together and HTTP
-// watches write the events of one tick in one chunk, so a watcher resuming from a revision has seen all of
-// it. The keys of one batch are distinct (etcd refuses a Txn that writes a key twice).
+// watches write them in the same flush round (endpoints/watch-flush.ts), so a watcher resuming from a
+// revision has seen all of it. The keys of one batch are distinct (etcd refuses a Txn that writes a key twice).
 import type { IKeyValue, ICompare, IRequestOp, IResponseOp, ITxnRequest, ITxnResponse } from 'etcd3';
 
 export interface BatchWrite {
