@@ -102,21 +102,7 @@ export function rawClient(server: RunningServer): RawClient {
       });
       req.end();
     });
-  fn.h2get = (path) =>
-    new Promise((resolve, reject) => {
-      const session = connect(server.url, { ca: c.ca, cert: c.cert, key: c.key });
-      session.on('error', reject);
-      const req = session.request({ ':path': path });
-      let status = 0;
-      let body = '';
-      req.on('response', (h) => (status = Number(h[':status'])));
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        session.close();
-        resolve({ status, body });
-      });
-      req.end();
-    });
+  fn.h2get = async (path) => (await fn.h2burst([{ method: 'GET', path }]))[0]!;
   fn.h2burst = async (reqs) => {
     const session = connect(server.url, { ca: c.ca, cert: c.cert, key: c.key });
     try {
