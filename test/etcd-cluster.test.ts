@@ -292,6 +292,10 @@ describe('one API server on etcd', () => {
           assert.equal(l.items.length, 100, `list ${q || 'consistent'}`);
         }
       }
+      // kubectl on B lists them all, each once.
+      const names = (await kB.ok(['get', 'cm', '-n', 'burst', '-l', 'burst=1', '-o', 'name'])).trim().split('\n');
+      assert.equal(new Set(names).size, 100);
+      assert.ok(names.every((n) => /^configmap\/burst-\d+$/.test(n)));
     } finally {
       wa.stop();
       wb.stop();

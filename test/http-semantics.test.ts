@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../src/index.js';
 import { rawClient, type RawClient } from './helpers/http.js';
+import { kubectl } from './helpers/kubectl.js';
 
 let server: RunningServer;
 let http: RawClient;
@@ -87,6 +88,10 @@ describe('non-resource endpoints', () => {
       assert.equal(r2.status, 200);
       assert.equal(r2.body, r1.text);
     }
+    // kubectl -o json (pages of 500 through the same JSON list path) sees every object whole.
+    const out = JSON.parse(await kubectl(server.kubeconfigPath).ok(['get', 'cm', '-n', ns, '-l', 'big=list', '-o', 'json'])) as { items: { data: { payload: string } }[] };
+    assert.equal(out.items.length, 300);
+    assert.ok(out.items.every((x) => x.data.payload === payload));
     assert.equal((await http('DELETE', `/api/v1/namespaces/${ns}/configmaps?labelSelector=big%3Dlist`)).status, 200);
   });
 });
