@@ -1,9 +1,12 @@
 import { describe, it, afterEach } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import assert from 'node:assert/strict';
 import type { KObject } from '../src/api/types.js';
 import type { KeyValue, Storage, Watcher, WatchOptions } from '../src/storage/interface.js';
 import { SqliteStorage } from '../src/storage/sqlite.js';
 import {
+  cachedJson,
   memoEncode,
   TooLargeResourceVersionError,
   TooOldResourceVersionError,
@@ -15,6 +18,9 @@ import {
 } from '../src/registry/watch-cache.js';
 
 const PREFIX = '/registry/configmaps/';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 /** Storage wrapper that counts calls and can break the watches it handed out. */
 class TestStorage {
@@ -506,6 +512,53 @@ describe('WatchCache', () => {
     const w2 = await watch(cache, { fromRevision: cur });
     await inner.create(key('n', 'd'), cm('n', 'd'));
     await waitFor(() => w2.events.length === 1);
+  });
+
+  it('after a LIST took their JSON, keeps only the bytes and serves the same objects from them', async () => {
+    const { inner, start } = await setup();
+    const ra = await inner.create(key('n', 'a'), cm('n', 'a', { app: 'web' }, { v: '\u00e9' }));
+    await inner.create(key('n', 'b'), cm('n', 'b', { app: 'db' }));
+    await inner.create(key('n', 'c'), cm('n', 'c'));
+    const cache = await start();
+    const before = (await cache.list()).items.map((o) => structuredClone(o));
+    const listed = await cache.list();
+    const bytes = listed.entries.map((e) => e.json());
+    assert.deepEqual(bytes.map((b) => b.toString()), before.map((o) => JSON.stringify(o)));
+    assert.deepEqual(listed.entries.map((e) => [e.apiVersion, e.kind]), before.map(() => ['v1', 'ConfigMap']));
+    assert.equal(cache.stats.jsonDecodes, 0);
+    // The decoded objects go with the next GC (the cache holds them weakly now).
+    await new Promise((r) => setImmediate(r));
+    collectGarbage();
+
+    // A selector on metadata alone is answered from what the cache keeps beside the bytes.
+    const byLabel = Object.assign((o: KObject) => o.metadata?.labels?.app === 'web', { metadataOnly: true });
+    assert.deepEqual((await cache.list({ filter: byLabel })).entries.map((e) => e.key), [key('n', 'a')]);
+    const byName = Object.assign((o: KObject) => o.metadata?.name === 'c' && o.metadata.namespace === 'n', { metadataOnly: true });
+    assert.deepEqual((await cache.list({ filter: byName })).entries.map((e) => e.key), [key('n', 'c')]);
+    assert.equal(cache.stats.jsonDecodes, 0, 'metadata-only selectors decode nothing');
+
+    // Reads decode the bytes again (once per object until the next GC) and find the same bytes for output.
+    const got = await cache.get(key('n', 'a'));
+    assert.deepEqual(got?.object, before[0]);
+    assert.ok(Object.isFrozen(got!.object) && Object.isFrozen(got!.object.metadata));
+    assert.equal(cache.stats.jsonDecodes, 1);
+    assert.equal(cachedJson(got!.object), bytes[0]);
+    assert.equal((await cache.get(key('n', 'a')))?.object, got!.object, 'decoded once while in use');
+    assert.deepEqual((await cache.list({ filter: (o) => o.metadata?.labels?.app === 'web' })).items, [before[0]]);
+    const again = await cache.list();
+    assert.equal(again.entries[1]!.json(), bytes[1], 'the kept bytes, not a new encoding');
+
+    // Initial state, selector transitions and updates work from the kept bytes.
+    const initial = await watch(cache, { initialState: true });
+    await waitFor(() => initial.events.length === 3);
+    assert.deepEqual(initial.events.map((e) => e.object), before);
+    const web = await watch(cache, { fromRevision: cache.revision, filter: (o) => o.metadata?.labels?.app === 'web' });
+    const ra2 = await inner.update(key('n', 'a'), cm('n', 'a', { app: 'db' }), ra.modRevision);
+    const rb = await inner.update(key('n', 'b'), cm('n', 'b', { app: 'web' }), before[1]!.metadata!.resourceVersion ? Number(before[1]!.metadata!.resourceVersion) : 0);
+    await waitFor(() => web.events.length === 2);
+    assert.deepEqual(summary(web.events), [`DELETED a@${ra2.modRevision}`, `ADDED b@${rb.modRevision}`]);
+    assert.deepEqual(web.events[0]!.object.data, { v: '\u00e9' }, 'DELETED carries the last matching state, decoded from the bytes');
+    assert.deepEqual((await cache.list()).items.map((o) => o.metadata?.labels?.app), ['db', 'web', undefined]);
   });
 
   it('memoEncode: one encoder call per event per format, not per watcher', async () => {

@@ -9,14 +9,14 @@ import { loadCel } from '../apiextensions/cel-loader.js';
 import { apiVersionOf, isObject, type KObject, type ListMeta } from '../api/types.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
 import type { DeleteOptions, ListParams, RequestScope, StoreWatcher, WatchEventType, WriteOptions } from '../registry/store.js';
-import { memoize } from '../registry/watch-cache.js';
+import { cachedJson, memoize, type CachedObject } from '../registry/watch-cache.js';
 import type { TablePrinter } from '../registry/printers/index.js';
 import { decodeObjectBody, decodePatchBody, decodeWriteBody } from './body.js';
 import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
 import { scheduleFlush } from './watch-flush.js';
-import { jsonBytes, successStatus, writeError, writeJson, writeRawJsonChunks, writeYaml } from './responses.js';
+import { successStatus, writeError, writeJson, writeJsonList, writeRawJson, writeYaml } from './responses.js';
 import { encodeProtobufObject, encodeWatchEventFrame, notMarshalableError, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from './protobuf/index.js';
 import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
 
@@ -31,16 +31,12 @@ export interface ResourceHandlerOptions {
   virtual: Map<string, SubresourceHandler>;
 }
 
-const COMMA = Buffer.from(',');
-const LIST_END = Buffer.from(']}\n');
+const METHOD_NOT_ALLOWED = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 const NEWLINE = Buffer.from('\n');
-
 const EVENT_END = Buffer.from('}\n');
 const EVENT_START: Record<WatchEventType, Buffer> = Object.fromEntries(
   (['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'] as const).map((t) => [t, Buffer.from(`{"type":"${t}","object":`)]),
 ) as Record<WatchEventType, Buffer>;
-
-const METHOD_NOT_ALLOWED = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 
 export class ResourceHandler {
   constructor(private readonly o: ResourceHandlerOptions) {}
@@ -135,35 +131,41 @@ export class ResourceHandler {
         return writeYaml(ctx.res, code, obj, w);
       case 'protobuf':
         return writeProtobuf(ctx, code, obj);
-      default:
-        // watch-cache objects are shared and immutable: serialize each once
-        if (Object.isFrozen(obj)) return writeRawJsonChunks(ctx.res, code, [jsonBytes(obj), NEWLINE], w);
+      default: {
+        // An object the watch cache keeps as JSON (after a LIST): its bytes, not a second encoding.
+        const bytes = cachedJson(obj);
+        if (bytes) return writeRawJson(ctx.res, code, Buffer.concat([bytes, NEWLINE]), w);
         return writeJson(ctx.res, code, obj, w);
+      }
     }
   }
 
-  private writeList(ctx: RequestContext, served: ServedResource, items: KObject[], meta: ListMeta): void {
+  private writeList(ctx: RequestContext, served: ServedResource, result: { readonly items: KObject[]; readonly cached?: readonly CachedObject[] }, meta: ListMeta): void {
     const out = this.output(ctx, served);
     const r = served.info;
     const w = ctx.warnings;
+    if (out.format === 'json') {
+      const head = JSON.stringify({ kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta });
+      const { cached } = result;
+      let item: (i: number) => string | Buffer;
+      let count: number;
+      if (cached) {
+        // Objects as the watch cache holds them: their JSON bytes are copied, never decoded and encoded again.
+        item = (i) => cached[i]!.json();
+        count = cached.length;
+      } else {
+        const items = result.items;
+        item = (i) => JSON.stringify(items[i]);
+        count = items.length;
+      }
+      return writeJsonList(ctx.res, 200, `${head.slice(0, -1)},"items":[`, count, item, ']}\n', w);
+    }
+    const items = result.items;
     if (out.format === 'table') {
       return writeJson(ctx.res, 200, toTable(this.printer(served), items, meta, { version: out.version, includeObject: this.includeObject(ctx) }), w);
     }
     if (out.format === 'partial') return writeJson(ctx.res, 200, partialList(items, meta, out.version), w);
     const list = { kind: r.listKind ?? `${r.kind}List`, apiVersion: apiVersionOf(r.group, r.version), metadata: meta, items };
-    if (out.format === 'json') {
-      // Items from the watch cache are shared, immutable objects: each is encoded once (as UTF-8 bytes)
-      // and the response is assembled by copying bytes.
-      const head = JSON.stringify({ kind: list.kind, apiVersion: list.apiVersion, metadata: meta });
-      const chunks: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
-      for (let i = 0; i < items.length; i++) {
-        const o = items[i]!;
-        if (i > 0) chunks.push(COMMA);
-        chunks.push(jsonBytes(o));
-      }
-      chunks.push(LIST_END);
-      return writeRawJsonChunks(ctx.res, 200, chunks, w);
-    }
     if (out.format === 'yaml') return writeYaml(ctx.res, 200, list, w);
     if (out.format === 'protobuf') return writeProtobuf(ctx, 200, list);
     return writeJson(ctx.res, 200, list, w);
@@ -195,7 +197,7 @@ export class ResourceHandler {
     const meta: ListMeta = { resourceVersion: res.resourceVersion };
     if (res.continue) meta.continue = res.continue;
     if (res.remainingItemCount !== undefined) meta.remainingItemCount = res.remainingItemCount;
-    this.writeList(ctx, served, res.items, meta);
+    this.writeList(ctx, served, res, meta);
   }
 
   private async watch(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
@@ -219,17 +221,18 @@ export class ResourceHandler {
     }
     const printer = out.format === 'table' ? this.printer(served) : undefined;
     const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
-    // Protobuf, Table and partial events: one encoding per event object and form (memoized).
     const fmt = `watch|${out.format}|${'version' in out ? out.version : ''}|${includeObject}`;
-    const encode = (type: WatchEventType, obj: KObject): string | Buffer => {
+    const encode = (type: WatchEventType, obj: KObject): Buffer => {
       if (out.format === 'protobuf') return encodeWatchEventFrame(type, obj) ?? Buffer.alloc(0);
+      const bytes = out.format === 'json' ? cachedJson(obj) : undefined;
+      if (bytes) return Buffer.concat([EVENT_START[type], bytes, EVENT_END]);
       let o: unknown = obj;
       if (out.format === 'table' && printer && type !== 'BOOKMARK' && type !== 'ERROR') {
         o = toTable(printer, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: out.version, includeObject });
       } else if (out.format === 'partial' && type !== 'ERROR') {
         o = partialObject(obj, out.version);
       }
-      return JSON.stringify({ type, object: o }) + '\n';
+      return Buffer.from(JSON.stringify({ type, object: o }) + '\n');
     };
     const pending: (string | Buffer)[] = [];
     let started = false;
@@ -272,13 +275,11 @@ export class ResourceHandler {
       for (const chunk of pending) stream.write(chunk);
       pending.length = 0;
     };
+    // One encoding per event and form, shared by every watcher that receives the same event: `shared` lives
+    // as long as the watch cache keeps the event (the object may live on in the cache: nothing is kept on it).
+    const slot = `${fmt}|${served.info.group}/${served.info.version}`;
     const sink = {
-      // JSON: the event frame around the object's shared bytes (see jsonBytes); other forms: one encoding
-      // per event object and form, shared by every watcher of the watch cache.
-      event: (type: WatchEventType, obj: KObject) =>
-        out.format === 'json'
-          ? send(EVENT_START[type], jsonBytes(obj), EVENT_END)
-          : send(memoize(obj, `${type}|${fmt}`, () => encode(type, obj))),
+      event: (type: WatchEventType, obj: KObject, shared?: object) => send(shared ? memoize(shared, slot, () => encode(type, obj)) : encode(type, obj)),
       error: (err: StatusError) => {
         send(encode('ERROR', err.toStatus() as unknown as KObject));
         close();
@@ -418,10 +419,8 @@ export class ResourceHandler {
     this.output(ctx, served);
     const lp = this.listParams(ctx.url.searchParams);
     const items = await served.store.deleteCollection(scope, lp, opts, { dryRun });
-    const r = served.info;
     const rv = await served.store.cfg.storage.currentRevision();
-    this.writeList(ctx, served, items, { resourceVersion: String(rv) });
-    void r;
+    this.writeList(ctx, served, { items }, { resourceVersion: String(rv) });
   }
 
   // ------------------------------------------------------------------ subresources

@@ -10,22 +10,6 @@ function setCommon(res: Res, warnings?: string[]): void {
   if (warnings && warnings.length) res.setHeader('warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
 }
 
-const jsonMemo = new WeakMap<object, Buffer>();
-
-/**
- * An object's JSON as UTF-8 bytes. Frozen objects (the watch cache's, shared and immutable) are encoded
- * once: GET, LIST and JSON watch events all copy these bytes, so the cache holds one encoding per object.
- */
-export function jsonBytes(obj: object): Buffer {
-  if (!Object.isFrozen(obj)) return Buffer.from(JSON.stringify(obj));
-  let b = jsonMemo.get(obj);
-  if (b === undefined) {
-    b = Buffer.from(JSON.stringify(obj));
-    jsonMemo.set(obj, b);
-  }
-  return b;
-}
-
 export function writeJson(res: Res, code: number, body: unknown, warnings?: string[]): void {
   writeRawJson(res, code, JSON.stringify(body) + '\n', warnings);
 }
@@ -47,43 +31,101 @@ const piecePool: Buffer[] = [];
 const POOL_MAX = 2 * (IN_FLIGHT / PIECE);
 
 /**
- * Write JSON made of many byte chunks (a LIST's items) without joining them into one buffer: the chunks
- * are copied into reused 64 KiB pieces, at most ~1 MiB queued on the connection. A large LIST then needs
- * no second full copy of itself, and leaves no garbage buffers behind for the allocator to keep.
+ * Encodes texts (a list's head, each item, its tail) into 64 KiB pieces, one piece at a time, so that only
+ * the part of a response that is queued on the connection exists in memory. A text larger than a piece
+ * goes out as its own buffer.
  */
-export function writeRawJsonChunks(res: Res, code: number, chunks: Buffer[], warnings?: string[]): void {
+class PieceEncoder {
+  private pending: string | Buffer | undefined;
+  done = false;
+  constructor(private readonly nextPart: () => string | Buffer | undefined) {}
+
+  /** The next buffer to write (piece: the pooled buffer to give back once written), or undefined at the end. */
+  next(): { data: Buffer; piece?: Buffer } | undefined {
+    let piece: Buffer | undefined;
+    let size = 0;
+    for (;;) {
+      const s = this.pending ?? this.nextPart();
+      this.pending = undefined;
+      if (s === undefined) {
+        this.done = true;
+        break;
+      }
+      const room = PIECE - size;
+      // UTF-8 needs at most 3 bytes per UTF-16 unit: measure only texts that might not fit.
+      if (typeof s === 'string' ? s.length * 3 <= room || Buffer.byteLength(s) <= room : s.length <= room) {
+        piece ??= piecePool.pop() ?? Buffer.allocUnsafeSlow(PIECE);
+        size += typeof s === 'string' ? piece.write(s, size) : s.copy(piece, size);
+        continue;
+      }
+      if (size > 0) {
+        this.pending = s;
+        break;
+      }
+      return { data: typeof s === 'string' ? Buffer.from(s) : s };
+    }
+    if (piece === undefined) return undefined;
+    return { data: piece.subarray(0, size), piece };
+  }
+}
+
+function release(piece: Buffer | undefined): void {
+  if (piece && piecePool.length < POOL_MAX) piecePool.push(piece);
+}
+
+/**
+ * Write a JSON list: head, count items (each item(i): its JSON, text or UTF-8 bytes) joined by commas, tail.
+ * Items are encoded while the connection drains (at most ~1 MiB queued), so a large LIST needs neither every
+ * item's encoding nor a joined copy in memory at once. A response that fits one piece is sent with a
+ * content-length; a larger one is sent chunked (HTTP/1.1), as kube-apiserver sends large lists.
+ */
+export function writeJsonList(res: Res, code: number, head: string, count: number, item: (i: number) => string | Buffer, tail: string, warnings?: string[]): void {
   if (res.headersSent) return;
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  if (total <= PIECE) return writeRawJson(res, code, Buffer.concat(chunks, total), warnings);
+  let i = -1;
+  let comma = false;
+  const enc = new PieceEncoder(() => {
+    if (comma) {
+      comma = false;
+      return ',';
+    }
+    i++;
+    if (i === 0) return head;
+    if (i <= count) {
+      comma = i < count;
+      return item(i - 1);
+    }
+    return i === count + 1 ? tail : undefined;
+  });
   setCommon(res, warnings);
   res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', total);
+  const first = enc.next();
+  if (enc.done) {
+    res.setHeader('content-length', first?.data.length ?? 0);
+    res.writeHead(code);
+    res.end(first?.data ?? '', () => release(first?.piece));
+    return;
+  }
   res.writeHead(code);
   const out = res as unknown as NodeJS.WritableStream & { writableLength: number; destroyed: boolean };
-  let i = 0;
-  let off = 0; // offset into chunks[i]
+  let chunk = first;
+  let waiting = false;
+  // Encoding resumes as soon as the queue is below half the window (checked as each piece is written),
+  // not only once it is empty: the encoder and the connection then keep each other busy.
+  const written = (piece: Buffer | undefined) => {
+    release(piece);
+    if (waiting && out.writableLength <= IN_FLIGHT / 2) {
+      waiting = false;
+      pump();
+    }
+  };
   const pump = (): void => {
-    while (i < chunks.length) {
-      if (out.destroyed) return;
-      const piece = piecePool.pop() ?? Buffer.allocUnsafeSlow(PIECE);
-      let size = 0;
-      while (i < chunks.length && size < PIECE) {
-        const c = chunks[i]!;
-        const n = Math.min(c.length - off, PIECE - size);
-        c.copy(piece, size, off, off + n);
-        size += n;
-        off += n;
-        if (off === c.length) {
-          i++;
-          off = 0;
-        }
-      }
-      out.write(piece.subarray(0, size), () => {
-        if (piecePool.length < POOL_MAX) piecePool.push(piece);
-      });
-      if (out.writableLength > IN_FLIGHT && i < chunks.length) {
-        out.once('drain', pump);
+    while (chunk !== undefined) {
+      if (out.destroyed) return release(chunk.piece);
+      const { piece } = chunk;
+      out.write(chunk.data, () => written(piece));
+      chunk = enc.next();
+      if (chunk !== undefined && out.writableLength > IN_FLIGHT) {
+        waiting = true;
         return;
       }
     }

@@ -43,6 +43,8 @@ import {
   memoize,
   TooLargeResourceVersionError,
   TooOldResourceVersionError,
+  type CachedObject,
+  type CacheFilter,
   type CacheWatchOptions,
   type WatchCache,
 } from './watch-cache.js';
@@ -109,6 +111,11 @@ export interface ListParams {
 
 export interface ListResult {
   items: KObject[];
+  /**
+   * The same items as the watch cache holds them, when it served the list and they need no conversion:
+   * JSON writers take each one's bytes from here instead of encoding items (which then stay undecoded).
+   */
+  cached?: readonly CachedObject[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -161,8 +168,12 @@ export interface WatchParams {
 }
 
 export interface WatchSink {
-  /** Returns false when the client is congested (the watch cache then queues until resume()). */
-  event(type: WatchEventType, obj: KObject): boolean | void;
+  /**
+   * Returns false when the client is congested (the watch cache then queues until resume()). shared, when
+   * set, stands for this event in every watcher that receives it, for as long as the event is kept: the
+   * place to memoize its encodings (see memoize).
+   */
+  event(type: WatchEventType, obj: KObject, shared?: object): boolean | void;
   error(err: StatusError): void;
   /** The server ended the watch without an error (slow client, shutdown). */
   end?(): void;
@@ -516,6 +527,19 @@ export class GenericStore {
     };
   }
 
+  /**
+   * The watch cache's form of a selector (undefined: none). Selectors on labels, metadata.name and
+   * metadata.namespace only are metadata-only: those are the same in every version, so no conversion, and
+   * the cache can evaluate them on objects it keeps as JSON without decoding them.
+   */
+  private cacheFilter(scope: RequestScope, sel: { label?: LabelSelector; field?: FieldSelector }, match: (o: KObject) => boolean): CacheFilter | undefined {
+    if (!sel.label && !sel.field) return undefined;
+    const metadataOnly = !sel.field || sel.field.requirements().every((r) => r.field === 'metadata.name' || r.field === 'metadata.namespace');
+    if (metadataOnly) return Object.assign((o: KObject) => match(o), { metadataOnly });
+    const conv = this.converter(scope);
+    return (o: KObject) => match(conv(o));
+  }
+
   async list(scope: RequestScope, p: ListParams): Promise<ListResult> {
     validateListOptions(p, false);
     const prefix = listPrefix(this.cfg.prefix, this.cfg.storageResource.namespaced ? scope.namespace : undefined);
@@ -531,11 +555,23 @@ export class GenericStore {
         const conv = this.converter(scope);
         const res = await cache.list({
           prefix,
-          filter: filtered ? (o) => match(conv(o)) : undefined,
+          filter: this.cacheFilter(scope, sel, match),
           minRevision: rv === undefined ? 'consistent' : rv === 0 ? undefined : rv,
           limit: rv === 0 ? 0 : limit,
         });
-        const out: ListResult = { items: res.items.map(conv), resourceVersion: String(res.revision) };
+        const gv = apiVersionOf(scope.resource.group, scope.resource.version);
+        const asStored = res.entries.every((e) => e.apiVersion === gv && e.kind === scope.resource.kind);
+        let items: KObject[] | undefined;
+        const out: ListResult = {
+          get items() {
+            return (items ??= res.items.map(conv));
+          },
+          set items(v: KObject[]) {
+            items = v;
+          },
+          resourceVersion: String(res.revision),
+        };
+        if (asStored) out.cached = res.entries;
         if (res.more) {
           out.continue = encodeContinue(res.revision, res.keys[res.keys.length - 1]!.slice(prefix.length) + '\x00');
           if (!filtered) out.remainingItemCount = res.remaining;
@@ -1127,7 +1163,7 @@ export class GenericStore {
     const cache = this.cacheFor(scope);
     if (cache) {
       try {
-        return await this.watchFromCache(cache, scope, p, sink, nsPrefix, match, rv, Boolean(sel.label || sel.field));
+        return await this.watchFromCache(cache, scope, p, sink, nsPrefix, this.cacheFilter(scope, sel, match), rv);
       } catch (e) {
         if (!(e instanceof CacheNotReadyError)) throw e;
       }
@@ -1141,21 +1177,20 @@ export class GenericStore {
     p: WatchParams,
     sink: WatchSink,
     prefix: string,
-    match: (o: KObject) => boolean,
+    filter: CacheFilter | undefined,
     rv: number | undefined,
-    filtered: boolean,
   ): Promise<StoreWatcher> {
     const conv = this.converter(scope);
     const gv = apiVersionOf(scope.resource.group, scope.resource.version);
     const opts: CacheWatchOptions = {
       prefix,
-      filter: filtered ? (o) => match(conv(o)) : undefined,
+      filter,
       bookmarks: p.allowWatchBookmarks ?? false,
       deadline: p.deadline,
       sink: {
         event: (ev) => {
           const obj = ev.type === 'BOOKMARK' ? memoize(ev.object, `bm|${gv}|${ev.initialEventsEnd ? 1 : 0}`, () => this.bookmarkObject(scope, ev.revision, Boolean(ev.initialEventsEnd))) : conv(ev.object);
-          return sink.event(ev.type, obj);
+          return sink.event(ev.type, obj, ev);
         },
         close: (err) => {
           if (!err) return sink.end?.();

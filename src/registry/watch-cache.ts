@@ -6,7 +6,9 @@
 //
 // Sharing: every watcher that receives the same change receives the same WatchCacheEvent instance
 // (and the same frozen object), so the HTTP layer can serialize it once per output format with
-// memoEncode() / memoize(), whatever the number of watchers.
+// memoEncode() / memoize() on the event, whatever the number of watchers. Encodings are memoized on
+// events (kept as long as the history keeps them), never on the cached objects: the cache holds each
+// object once, decoded or (after a LIST wrote it) as its JSON bytes only (see Entry).
 //
 // Semantics follow kube 1.32:
 // - history covers (coveredFrom, revision]; older starting points get "too old resource version: X (Y)"
@@ -71,7 +73,7 @@ export interface CacheWatchOptions {
   /** Key prefix to watch (e.g. a namespace's prefix); must start with the cache prefix. Default: the cache prefix. */
   prefix?: string;
   /** Selector predicate on the (stored-version) object; transitions become ADDED/DELETED. */
-  filter?: (obj: KObject) => boolean;
+  filter?: CacheFilter;
   /**
    * Deliver events with revision > fromRevision (history first, then live). Ignored with initialState.
    * Older than the history: TooOldResourceVersionError. Newer than the cache: just waits for events.
@@ -92,10 +94,17 @@ export interface CacheWatchOptions {
   sink: WatchCacheSink;
 }
 
+/**
+ * A selector predicate on the (stored-version) object. metadataOnly: it reads nothing but apiVersion, kind
+ * and metadata.name/namespace/labels, so the cache can answer it for an object it keeps as JSON bytes
+ * without decoding the object (kube keeps such "attrs" beside each cached object for the same reason).
+ */
+export type CacheFilter = ((obj: KObject) => boolean) & { readonly metadataOnly?: boolean };
+
 export interface CacheListOptions {
   /** Key prefix (e.g. a namespace's prefix); must start with the cache prefix. Default: the cache prefix. */
   prefix?: string;
-  filter?: (obj: KObject) => boolean;
+  filter?: CacheFilter;
   /**
    * NotOlderThan: wait until the cache reached this revision; 'consistent' = the storage's current
    * revision (a read with resourceVersion unset). Undefined/0 = any (resourceVersion=0).
@@ -107,9 +116,23 @@ export interface CacheListOptions {
   timeoutMs?: number;
 }
 
+/** One object of a cache LIST: decoded on use, or written as the JSON bytes the cache keeps. */
+export interface CachedObject {
+  readonly key: string;
+  /** The object's apiVersion and kind (known without decoding it). */
+  readonly apiVersion: string | undefined;
+  readonly kind: string | undefined;
+  /** The frozen object (decoded on use when the cache keeps only its JSON). */
+  readonly object: KObject;
+  /** The object's JSON (what JSON.stringify(object) gives); from then on the cache keeps only these bytes. */
+  json(): Buffer;
+}
+
 export interface CacheListResult {
-  /** Frozen objects, sorted by key. */
-  items: KObject[];
+  /** The matching objects, sorted by key. */
+  entries: CachedObject[];
+  /** Frozen objects, sorted by key (decodes each entry: prefer entries to write JSON). */
+  readonly items: KObject[];
   /** Storage keys of the items (same order). */
   keys: string[];
   /** The cache revision the list was read at (>= the requested revision). */
@@ -199,9 +222,21 @@ export class CacheNotReadyError extends Error {
 
 const memoTable = new WeakMap<object, Map<string, unknown>>();
 
+/** Cached objects whose JSON the cache holds (see Entry). */
+const jsonOfObject = new WeakMap<object, Buffer>();
+
+/** The JSON bytes of an object from a watch cache, when the cache holds them (same as JSON.stringify). */
+export function cachedJson(obj: object): Buffer | undefined {
+  return jsonOfObject.get(obj);
+}
+
+function objectOf(x: KObject | Entry): KObject {
+  return x instanceof Entry ? x.object : x;
+}
+
 /**
  * compute() once per (owner object, slot); later calls return the same value while owner lives. Use it
- * for per-version conversions of cached objects (slot "conv:apps/v1") and for encodings.
+ * for per-version conversions of cached objects (slot "conv:apps/v1") and for encodings of events.
  */
 export function memoize<T>(owner: object, slot: string, compute: () => T): T {
   let m = memoTable.get(owner);
@@ -221,7 +256,7 @@ export function memoize<T>(owner: object, slot: string, compute: () => T): T {
  * "json|v1", "protobuf|apps/v1", "table|v1|Metadata".
  */
 export function memoEncode<T>(ev: WatchCacheEvent, format: string, encode: (ev: WatchCacheEvent) => T): T {
-  return memoize(ev.object, `${ev.type}\u0000${format}`, () => encode(ev));
+  return memoize(ev, format, () => encode(ev));
 }
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -258,13 +293,66 @@ const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 // ------------------------------------------------------------------------------------------ internals
 
-interface Entry {
-  readonly key: string;
-  /** The object's revision. The stored text is not kept: the decoded object (and its encodings) suffice. */
-  readonly modRevision: number;
-  readonly object: KObject;
-  /** The ADDED event for this version of the object (initial state), shared by every watcher. */
-  added?: WatchCacheEvent;
+/**
+ * One cached object version. It starts decoded; once a LIST has encoded it (json()), the cache keeps only
+ * its JSON bytes, about its serialized size instead of ~1.3× for the decoded form plus the bytes, and
+ * decodes again on use (kept weakly: until the next GC, readers share one decoded copy).
+ */
+class Entry implements CachedObject {
+  /**
+   * The ADDED event for this version of the object (initial state), shared by the watchers that start
+   * together. Weak: encodings are memoized on the event, and the cache must not keep them for every object.
+   */
+  added?: WeakRef<WatchCacheEvent>;
+  readonly apiVersion: string | undefined;
+  readonly kind: string | undefined;
+  private obj: KObject | undefined;
+  private bytes: Buffer | undefined;
+  private weak: WeakRef<KObject> | undefined;
+  /** Once only bytes are kept: apiVersion, kind and metadata name/namespace/labels, for metadata-only filters. */
+  private stub: KObject | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly modRevision: number,
+    obj: KObject,
+    private readonly cache: { decodeJson(bytes: Buffer): KObject },
+  ) {
+    this.obj = obj;
+    this.apiVersion = obj.apiVersion;
+    this.kind = obj.kind;
+  }
+
+  get object(): KObject {
+    if (this.obj !== undefined) return this.obj;
+    let o = this.weak?.deref();
+    if (o === undefined) {
+      o = this.cache.decodeJson(this.bytes!);
+      jsonOfObject.set(o, this.bytes!);
+      this.weak = new WeakRef(o);
+    }
+    return o;
+  }
+
+  json(): Buffer {
+    if (this.bytes === undefined) {
+      const o = this.obj!;
+      this.bytes = Buffer.from(JSON.stringify(o));
+      jsonOfObject.set(o, this.bytes);
+      const m = o.metadata;
+      this.stub = Object.freeze({ apiVersion: o.apiVersion, kind: o.kind, metadata: Object.freeze({ name: m?.name, namespace: m?.namespace, labels: m?.labels }) });
+      this.obj = undefined;
+      this.weak = new WeakRef(o);
+    }
+    return this.bytes;
+  }
+
+  /** What filter needs to see: the object, or for a metadata-only filter the kept metadata (no decoding). */
+  selectable(filter: CacheFilter): KObject {
+    if (this.obj !== undefined) return this.obj;
+    if (filter.metadataOnly) return this.stub!;
+    return this.object;
+  }
 }
 
 interface StoredEvent {
@@ -273,8 +361,8 @@ interface StoredEvent {
   readonly revision: number;
   /** PUT: the new object; DELETE: the last state with the deletion revision. */
   readonly object: KObject;
-  /** The object before this event (absent for creations). */
-  readonly prev?: KObject;
+  /** The object before this event (absent for creations): its cache entry, decoded only when needed. */
+  readonly prev?: KObject | Entry;
   readonly at: number;
   // Shared per-variant events, created on first use.
   addedEv?: WatchCacheEvent;
@@ -301,7 +389,7 @@ class CacheWatcher implements CacheWatchHandle {
   constructor(
     private readonly cache: WatchCache,
     readonly prefix: string,
-    readonly filter: ((obj: KObject) => boolean) | undefined,
+    readonly filter: CacheFilter | undefined,
     /** Only live events above this are for this watcher. */
     readonly startRevision: number,
     readonly bookmarks: boolean,
@@ -437,8 +525,13 @@ class CacheWatcher implements CacheWatchHandle {
     if (it.kind === 'snapshot') {
       while (it.pos < it.end) {
         const e = it.entries[it.pos++]!;
-        if (this.filter && !this.filter(e.object)) continue;
-        return (e.added ??= this.cache.makeEvent('ADDED', e.object, e.modRevision, e.key));
+        if (this.filter && !this.filter(e.selectable(this.filter))) continue;
+        let ev = e.added?.deref();
+        if (ev === undefined) {
+          ev = this.cache.makeEvent('ADDED', e.object, e.modRevision, e.key);
+          e.added = new WeakRef(ev);
+        }
+        return ev;
       }
       return undefined;
     }
@@ -476,6 +569,7 @@ export class WatchCache {
   readonly prefix: string;
   private readonly storage: Storage;
   private readonly decodeKv: (kv: KeyValue) => KObject;
+  private readonly freezeObject: (obj: KObject) => KObject;
   private readonly withRv: (obj: KObject, revision: number) => KObject;
   private readonly now: () => number;
   readonly queueLimit: number;
@@ -523,24 +617,21 @@ export class WatchCache {
   private bookmarkTimer: NodeJS.Timeout | undefined;
 
   /** Counters, for tests and metrics. */
-  readonly stats = { storageLists: 0, storageWatches: 0, decodes: 0, terminatedWatchers: 0, relists: 0 };
+  readonly stats = { storageLists: 0, storageWatches: 0, decodes: 0, jsonDecodes: 0, terminatedWatchers: 0, relists: 0 };
 
   constructor(private readonly opts: WatchCacheOptions) {
     this.prefix = opts.prefix;
     this.storage = opts.storage;
     this.now = opts.now ?? Date.now;
     const freeze = opts.freeze ?? 'deep';
+    this.freezeObject = (o) => (freeze === 'deep' ? deepFreeze(o) : freeze === 'shallow' ? Object.freeze(o) : o);
     const decode = opts.decode;
     this.decodeKv = (kv) => {
       this.stats.decodes++;
-      const o = decode(kv);
-      return freeze === 'deep' ? deepFreeze(o) : freeze === 'shallow' ? Object.freeze(o) : o;
+      return this.freezeObject(decode(kv));
     };
     const withRv = opts.withResourceVersion ?? defaultWithResourceVersion;
-    this.withRv = (obj, revision) => {
-      const o = withRv(obj, revision);
-      return freeze === 'deep' ? deepFreeze(o) : freeze === 'shallow' ? Object.freeze(o) : o;
-    };
+    this.withRv = (obj, revision) => this.freezeObject(withRv(obj, revision));
     this.queueLimit = Math.max(1, opts.watcherQueueLimit ?? 1000);
     this.deliveryChunk = Math.max(1, opts.deliveryChunk ?? 1000);
     this.freshTimeoutMs = opts.freshTimeoutMs ?? 3000;
@@ -625,7 +716,7 @@ export class WatchCache {
         for (const kv of res.items) {
           const obj = this.safeDecode(kv);
           if (obj === undefined) continue;
-          const e: Entry = { key: kv.key, modRevision: kv.modRevision, object: obj };
+          const e = new Entry(kv.key, kv.modRevision, obj, this);
           entries.push(e);
           this.byKey.set(kv.key, e);
         }
@@ -743,8 +834,7 @@ export class WatchCache {
     // transaction (etcd-batch.ts), which etcd delivers in the same watch response.
     if (ev.revision < this.rev) return;
     const key = ev.kv.key;
-    const before = this.byKey.get(key);
-    let prev: KObject | undefined = before?.object;
+    let prev: KObject | Entry | undefined = this.byKey.get(key);
     if (prev === undefined && ev.prevKv !== undefined) prev = this.safeDecode(ev.prevKv);
     let se: StoredEvent | undefined;
     if (ev.type === 'DELETE') {
@@ -756,7 +846,7 @@ export class WatchCache {
       if (obj === undefined) {
         this.removeEntry(key); // unreadable: better absent than stale
       } else {
-        this.upsertEntry({ key, modRevision: ev.kv.modRevision, object: obj });
+        this.upsertEntry(new Entry(key, ev.kv.modRevision, obj, this));
         se = { kind: 'PUT', key, revision: ev.revision, object: obj, prev, at: this.now() };
       }
     }
@@ -853,7 +943,7 @@ export class WatchCache {
   }
 
   /** @internal The event a watcher with this filter sees for se, shared by all such watchers. */
-  variantFor(se: StoredEvent, filter: ((obj: KObject) => boolean) | undefined): WatchCacheEvent | undefined {
+  variantFor(se: StoredEvent, filter: CacheFilter | undefined): WatchCacheEvent | undefined {
     let cur: boolean;
     let old: boolean;
     if (filter === undefined) {
@@ -861,13 +951,13 @@ export class WatchCache {
       old = se.prev !== undefined;
     } else {
       cur = se.kind === 'PUT' && filter(se.object);
-      old = se.prev !== undefined && filter(se.prev);
+      old = se.prev !== undefined && filter(se.prev instanceof Entry ? se.prev.selectable(filter) : se.prev);
     }
     if (cur && old) return (se.modifiedEv ??= this.makeEvent('MODIFIED', se.object, se.revision, se.key));
     if (cur) return (se.addedEv ??= this.makeEvent('ADDED', se.object, se.revision, se.key));
     if (old) {
       if (se.deletedEv === undefined) {
-        const obj = se.kind === 'DELETE' ? se.object : this.withRv(se.prev!, se.revision);
+        const obj = se.kind === 'DELETE' ? se.object : this.withRv(objectOf(se.prev!), se.revision);
         se.deletedEv = this.makeEvent('DELETED', obj, se.revision, se.key);
       }
       return se.deletedEv;
@@ -1037,16 +1127,16 @@ export class WatchCache {
     else await this.waitReady(timeout);
     const { entries, lo, hi } = this.range(o.prefix);
     const limit = o.limit && o.limit > 0 ? o.limit : 0;
-    const items: KObject[] = [];
+    const out: Entry[] = [];
     const keys: string[] = [];
     let more = false;
     let remaining = 0;
     for (let i = lo; i < hi; i++) {
       const e = entries[i]!;
-      if (o.filter && !o.filter(e.object)) continue;
-      items.push(e.object);
+      if (o.filter && !o.filter(e.selectable(o.filter))) continue;
+      out.push(e);
       keys.push(e.key);
-      if (limit && items.length >= limit) {
+      if (limit && out.length >= limit) {
         if (i < hi - 1) {
           more = true;
           remaining = hi - 1 - i;
@@ -1054,7 +1144,23 @@ export class WatchCache {
         break;
       }
     }
-    return { items, keys, revision: this.rev, more, remaining };
+    let items: KObject[] | undefined;
+    return {
+      entries: out,
+      get items() {
+        return (items ??= out.map((e) => e.object));
+      },
+      keys,
+      revision: this.rev,
+      more,
+      remaining,
+    };
+  }
+
+  /** @internal Decode an entry's JSON bytes (see Entry). */
+  decodeJson(bytes: Buffer): KObject {
+    this.stats.jsonDecodes++;
+    return this.freezeObject(JSON.parse(bytes.toString()) as KObject);
   }
 
   /** The cached object now, without waiting for the cache to catch up. */
