@@ -6,6 +6,10 @@ import { credsFromKubeconfig, trackChild, type Creds } from './util.js';
 export interface ProcStats {
   rss: number;
   heapUsed?: number;
+  heapTotal?: number;
+  /** V8's young generation as committed (it grows while loading and shrinks once allocation is low). */
+  newSpace?: number;
+  external?: number;
   cpuUserUs: number;
   cpuSystemUs: number;
   gc?: boolean;

@@ -3,6 +3,7 @@
 //
 // Started by bench/run.ts with fork(); argv: JSON of { dataDir?, etcdServers? }.
 import { Session } from 'node:inspector';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { startServer } from '../src/index.js';
 
 interface Req {
@@ -19,7 +20,8 @@ function send(msg: unknown): void {
 function stats() {
   const m = process.memoryUsage();
   const c = process.cpuUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUserUs: c.user, cpuSystemUs: c.system, uptimeMs: process.uptime() * 1000 };
+  const newSpace = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.space_size ?? 0;
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, newSpace, external: m.external, arrayBuffers: m.arrayBuffers, cpuUserUs: c.user, cpuSystemUs: c.system, uptimeMs: process.uptime() * 1000 };
 }
 
 let session: Session | undefined;

@@ -45,6 +45,8 @@ export interface BenchConfig {
   watchMs: number;
   watchThreads: number;
   startRuns: number;
+  /** Longest wait for a server's memory to settle before a steady-state reading (ms). */
+  settleMs: number;
   etcd: boolean;
   etcdOps: number;
   httpsEtcdCreates: number;
@@ -97,6 +99,7 @@ export function loadConfig(): BenchConfig {
     watchMs: envInt('BENCH_WATCH_MS', q(5000, 1500)),
     watchThreads: Math.max(1, envInt('BENCH_WATCH_THREADS', 1)),
     startRuns: envInt('BENCH_START_RUNS', q(3, 1)),
+    settleMs: envInt('BENCH_SETTLE_MS', q(20000, 3000)),
     etcd: process.env.BENCH_ETCD !== '0',
     etcdOps: envInt('BENCH_ETCD_OPS', q(10000, 1000)),
     httpsEtcdCreates: envInt('BENCH_ETCD_CREATES', q(10000, 500)),
