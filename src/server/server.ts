@@ -108,6 +108,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const server: Http2SecureServer = createSecureServer(
     {
       allowHTTP1: true,
+      // No Nagle (as Go servers): a small write after one not yet acknowledged would otherwise wait for the
+      // peer's delayed ACK, up to 40 ms, which watch events and pipelined responses hit all the time.
+      noDelay: true,
       key: tls.serverKeyPem,
       cert: tls.serverCertPem,
       ca: tls.clientCAPem,
