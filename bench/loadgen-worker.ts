@@ -190,6 +190,9 @@ async function runRate(job: RateJob): Promise<LoadResult> {
   let inFlight = 0;
   let sent = 0;
   const pending: Promise<void>[] = [];
+  // Open every socket first: TLS handshakes are a connection's cost, not a write's, and a client keeps its
+  // connections (client-go: one HTTP/2 connection for everything).
+  await Promise.all(Array.from({ length: job.maxInFlight }, () => send(agent, job.target, 'GET', '/healthz')));
   const elu0 = perf.eventLoopUtilization();
   const t0 = performance.now();
   const total = Math.round((job.rate * job.durationMs) / 1000);
