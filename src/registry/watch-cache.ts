@@ -309,8 +309,10 @@ class Entry implements CachedObject {
   private obj: KObject | undefined;
   private bytes: Buffer | undefined;
   private weak: WeakRef<KObject> | undefined;
-  /** Once only bytes are kept: apiVersion, kind and metadata name/namespace/labels, for metadata-only filters. */
-  private stub: KObject | undefined;
+  // Once only the bytes are kept: what metadata-only filters read (see selectable).
+  private name: string | undefined;
+  private namespace: string | undefined;
+  private labels: Readonly<Record<string, string>> | undefined;
 
   constructor(
     readonly key: string,
@@ -339,10 +341,11 @@ class Entry implements CachedObject {
       const o = this.obj!;
       this.bytes = Buffer.from(JSON.stringify(o));
       jsonOfObject.set(o, this.bytes);
-      const m = o.metadata;
-      this.stub = Object.freeze({ apiVersion: o.apiVersion, kind: o.kind, metadata: Object.freeze({ name: m?.name, namespace: m?.namespace, labels: m?.labels }) });
+      this.name = o.metadata?.name;
+      this.namespace = o.metadata?.namespace;
+      this.labels = o.metadata?.labels;
+      // Not even a weak reference: it would outlive the object in every entry.
       this.obj = undefined;
-      this.weak = new WeakRef(o);
     }
     return this.bytes;
   }
@@ -350,7 +353,7 @@ class Entry implements CachedObject {
   /** What filter needs to see: the object, or for a metadata-only filter the kept metadata (no decoding). */
   selectable(filter: CacheFilter): KObject {
     if (this.obj !== undefined) return this.obj;
-    if (filter.metadataOnly) return this.stub!;
+    if (filter.metadataOnly) return { apiVersion: this.apiVersion, kind: this.kind, metadata: { name: this.name, namespace: this.namespace, labels: this.labels } };
     return this.object;
   }
 }
