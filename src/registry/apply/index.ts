@@ -115,6 +115,17 @@ function withoutManagedFields<T>(o: T): T {
   return c;
 }
 
+/**
+ * The object without metadata.managedFields, for reading only (compare): the top level and metadata are
+ * copied, everything below is shared.
+ */
+function viewWithoutManagedFields(o: KObject): KObject {
+  const m = o.metadata;
+  if (!m || !('managedFields' in m)) return o;
+  const { managedFields: _, ...rest } = m;
+  return { ...o, metadata: rest };
+}
+
 function cloneManaged(m: Managed): Managed {
   return { fields: new Map(m.fields), times: new Map(m.times) };
 }
@@ -300,8 +311,9 @@ export function recordUpdate(old: KObject | undefined, next: KObject, types: Typ
     setManagedFields(out, undefined);
     const liveUid = old?.metadata?.uid;
     if (managed.fields.size === 0 && old && liveUid) return out;
-    const live = old ? withoutManagedFields(old) : types.emptyObject();
-    runUpdate(updaterOptions(types, opts.resetFields), live, withoutManagedFields(out), managed, opts);
+    // compare only reads both sides: views, not copies.
+    const live = old ? viewWithoutManagedFields(old) : types.emptyObject();
+    runUpdate(updaterOptions(types, opts.resetFields), live, out, managed, opts);
     setManagedFields(out, encodeManagedFields(managed));
     return out;
   } catch {
