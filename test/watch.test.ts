@@ -572,6 +572,30 @@ describe('watch semantics over HTTP', () => {
     }
   });
 
+  it('400 watch connections each get every event once, in order, while writes keep coming', async () => {
+    await mkNs('wmany');
+    const rv = await listRV('/api/v1/namespaces/wmany/configmaps');
+    const watches: Watch[] = [];
+    for (let i = 0; i < 400; i += 50) {
+      watches.push(...(await Promise.all(Array.from({ length: 50 }, () => openWatch(server, `/api/v1/namespaces/wmany/configmaps?watch=1&resourceVersion=${rv}`)))));
+    }
+    try {
+      // Writes in waves of 10 while earlier events are still being written to 400 sockets: flush rounds
+      // over that many connections are cut into slices, with requests handled in between.
+      const created: KObj[] = [];
+      for (let w = 0; w < 4; w++) created.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => createCM('wmany', `m-${w}-${i}`)))));
+      const want = [...created].sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion)).map((c) => `${c.metadata.name}@${c.metadata.resourceVersion}`);
+      for (const w of watches) {
+        const got = await w.waitCount(40, 20000);
+        assert.deepEqual(got.map((e) => `${e.object.metadata.name}@${e.object.metadata.resourceVersion}`), want);
+      }
+      await sleep(200);
+      assert.ok(watches.every((w) => w.events.length === 40 && w.events.every((e) => e.type === 'ADDED')), 'no event twice');
+    } finally {
+      for (const w of watches) w.stop();
+    }
+  });
+
   it('a future resourceVersion waits for it rather than replaying history', async () => {
     const rv = Number(await listRV('/api/v1/namespaces/default/configmaps'));
     const w = await openWatch(server, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`);

@@ -2,6 +2,8 @@
 
 let flushQueue: (() => void)[] = [];
 let flushScheduled = false;
+/** The round in progress: its connections are flushed in slices, with other I/O handled in between. */
+let current: { fns: (() => void)[]; pos: number; start: number; busy: number } | undefined;
 /** performance.now() before which the next flush round should not start. */
 let nextFlushAt = 0;
 /**
@@ -10,6 +12,11 @@ let nextFlushAt = 0;
  * takes longer, and is spaced further): 0.3 already made latencies grow to seconds in the bench.
  */
 const FLUSH_DUTY = 0.5;
+/**
+ * A round gives way to other I/O after about this long: a round over a thousand connections takes tens of
+ * milliseconds, and requests (the writes being watched among them) would otherwise wait for all of it.
+ */
+const SLICE_MS = 4;
 
 /**
  * Run fn in the next flush round, together with every other watch connection's flush. A round runs once
@@ -21,8 +28,12 @@ const FLUSH_DUTY = 0.5;
  */
 export function scheduleFlush(fn: () => void): void {
   flushQueue.push(fn);
-  if (flushScheduled) return;
+  if (flushScheduled || current !== undefined) return;
   flushScheduled = true;
+  startRound();
+}
+
+function startRound(): void {
   const wait = nextFlushAt - performance.now();
   if (wait >= 1) setTimeout(runFlushRound, wait);
   else setImmediate(runFlushRound);
@@ -30,12 +41,30 @@ export function scheduleFlush(fn: () => void): void {
 
 function runFlushRound(): void {
   flushScheduled = false;
-  const start = performance.now();
-  const fns = flushQueue;
+  current = { fns: flushQueue, pos: 0, start: performance.now(), busy: 0 };
   flushQueue = [];
-  for (const f of fns) f();
+  runSlice();
+}
+
+function runSlice(): void {
+  const r = current!;
+  const t0 = performance.now();
+  while (r.pos < r.fns.length) {
+    r.fns[r.pos++]!();
+    if (performance.now() - t0 >= SLICE_MS) break;
+  }
   // HTTP/1.1 responses send their writes on the next tick (they cork the socket): count those too.
   process.nextTick(() => {
-    nextFlushAt = start + (performance.now() - start) / FLUSH_DUTY;
+    r.busy += performance.now() - t0;
+    if (r.pos < r.fns.length) {
+      setImmediate(runSlice);
+      return;
+    }
+    current = undefined;
+    nextFlushAt = r.start + r.busy / FLUSH_DUTY;
+    if (flushQueue.length > 0) {
+      flushScheduled = true;
+      startRound();
+    }
   });
 }
