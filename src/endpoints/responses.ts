@@ -123,7 +123,14 @@ export function writeJsonList(res: Res, code: number, head: string, count: numbe
       if (out.destroyed) return release(chunk.piece);
       const { piece } = chunk;
       out.write(chunk.data, () => written(piece));
-      chunk = enc.next();
+      try {
+        chunk = enc.next();
+      } catch (err) {
+        // Headers are gone: all that is left is to cut the response short, as Go's server does.
+        console.error('internal error while writing a list:', err);
+        (res as unknown as { destroy(e?: Error): void }).destroy();
+        return;
+      }
       if (chunk !== undefined && out.writableLength > IN_FLIGHT) {
         waiting = true;
         return;
