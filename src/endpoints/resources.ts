@@ -38,6 +38,22 @@ const EVENT_START: Record<WatchEventType, Buffer> = Object.fromEntries(
   (['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'] as const).map((t) => [t, Buffer.from(`{"type":"${t}","object":`)]),
 ) as Record<WatchEventType, Buffer>;
 
+/** The last joinEvents result: watchers flushed one after another mostly carry the same events. */
+let lastJoin: { parts: (string | Buffer)[]; joined: Buffer } = { parts: [], joined: Buffer.alloc(0) };
+
+/**
+ * One buffer for a watcher's pending events. Encodings are shared between watchers (memoized per event),
+ * so a watcher whose events are the very ones of the previous watcher in the flush round reuses its buffer.
+ */
+function joinEvents(parts: (string | Buffer)[]): string | Buffer {
+  if (parts.length === 1) return parts[0]!;
+  const last = lastJoin.parts;
+  if (last.length === parts.length && parts.every((p, i) => p === last[i])) return lastJoin.joined;
+  const joined = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+  lastJoin = { parts, joined };
+  return joined;
+}
+
 export class ResourceHandler {
   constructor(private readonly o: ResourceHandlerOptions) {}
 
@@ -244,7 +260,7 @@ export class ResourceHandler {
       const chunks = batch;
       batch = [];
       if (closed || chunks.length === 0) return;
-      stream.write(chunks.length === 1 ? chunks[0]! : chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+      stream.write(joinEvents(chunks));
     };
     const send = (...chunks: (string | Buffer)[]): boolean => {
       if (closed) return true;
