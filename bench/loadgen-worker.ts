@@ -49,6 +49,8 @@ export interface RateJob {
   namespace: string;
   namePrefix: string;
   objectBytes: number;
+  /** Writes at the same rate before the timed part, not recorded (the server's steady state, not its start). */
+  warmupMs?: number;
 }
 
 export interface LoadResult {
@@ -178,6 +180,29 @@ async function runClosed(job: ClosedJob): Promise<LoadResult> {
   return { ok, errors, firstError, elapsedMs, latencies: lat.slice(0, ok), elu };
 }
 
+/**
+ * Open loop: calls fire(i) for i = 0 … total-1 at `rate` per second from now; a call due while maxInFlight()
+ * is reached is skipped and counted by late(). Resolves once every call is due.
+ */
+function paced(total: number, rate: number, busy: () => boolean, fire: (i: number) => void, late: () => void): Promise<void> {
+  const t0 = performance.now();
+  let sent = 0;
+  return new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000));
+      while (sent < due) {
+        // Behind schedule and out of sockets: skip this write (open loop, counted as late).
+        if (busy()) late();
+        else fire(sent);
+        sent++;
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+}
+
 async function runRate(job: RateJob): Promise<LoadResult> {
   const agent = agentFor(job.target, job.maxInFlight);
   const path = `/api/v1/namespaces/${job.namespace}/configmaps`;
@@ -188,22 +213,16 @@ async function runRate(job: RateJob): Promise<LoadResult> {
   let late = 0;
   let firstError: string | undefined;
   let inFlight = 0;
-  let sent = 0;
   const pending: Promise<void>[] = [];
-  // Open every socket first: TLS handshakes are a connection's cost, not a write's, and a client keeps its
-  // connections (client-go: one HTTP/2 connection for everything).
-  await Promise.all(Array.from({ length: job.maxInFlight }, () => send(agent, job.target, 'GET', '/healthz')));
-  const elu0 = perf.eventLoopUtilization();
-  const t0 = performance.now();
-  const total = Math.round((job.rate * job.durationMs) / 1000);
-  const one = (i: number) => {
+  const post = (name: string, annotation: string, record: boolean) => {
     inFlight++;
     const stamp = wallMs().toFixed(3);
-    const body = configMapBody(`${job.namePrefix}-${i}`, job.namespace, job.objectBytes, { 'bench.k8s.io/sent': stamp });
+    const body = configMapBody(name, job.namespace, job.objectBytes, { [annotation]: stamp });
     const s = performance.now();
     pending.push(
       send(agent, job.target, 'POST', path, body)
         .then((res) => {
+          if (!record) return;
           if (res.status === 201) {
             ok++;
             lat.push(performance.now() - s);
@@ -214,6 +233,7 @@ async function runRate(job: RateJob): Promise<LoadResult> {
           }
         })
         .catch((e: unknown) => {
+          if (!record) return;
           errors++;
           firstError ??= e instanceof Error ? e.message : String(e);
         })
@@ -222,26 +242,16 @@ async function runRate(job: RateJob): Promise<LoadResult> {
         }),
     );
   };
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) * job.rate) / 1000));
-      while (sent < due) {
-        if (inFlight >= job.maxInFlight) {
-          // Behind schedule and out of sockets: skip this write (open loop, counted as late).
-          late++;
-          sent++;
-          continue;
-        }
-        one(sent++);
-      }
-      if (sent >= total) {
-        resolve();
-        return;
-      }
-      setTimeout(tick, 1);
-    };
-    tick();
-  });
+  const busy = () => inFlight >= job.maxInFlight;
+  // Open every socket first: TLS handshakes are a connection's cost, not a write's, and a client keeps its
+  // connections (client-go: one HTTP/2 connection for everything).
+  await Promise.all(Array.from({ length: job.maxInFlight }, () => send(agent, job.target, 'GET', '/healthz')));
+  // Warm-up at the same rate, not recorded: its objects carry no send stamp, so watchers ignore them too.
+  const warm = Math.round((job.rate * (job.warmupMs ?? 0)) / 1000);
+  await paced(warm, job.rate, busy, (i) => post(`${job.namePrefix}-warmup-${i}`, 'bench.k8s.io/warmup', false), () => undefined);
+  const elu0 = perf.eventLoopUtilization();
+  const t0 = performance.now();
+  await paced(Math.round((job.rate * job.durationMs) / 1000), job.rate, busy, (i) => post(`${job.namePrefix}-${i}`, 'bench.k8s.io/sent', true), () => late++);
   await Promise.all(pending);
   const elapsedMs = performance.now() - t0;
   const elu = perf.eventLoopUtilization(elu0).utilization;

@@ -365,7 +365,7 @@ async function watchScenario(cfg: BenchConfig, server: ApiServerChild, t: Target
     for (const w of workers) w.postMessage({ cmd: 'start' });
     const s0 = await server.stats();
     const c0 = cpuSnapshot();
-    const job: RateJob = { kind: 'rate', target: t, rate: sc.eventsPerSec, durationMs: cfg.watchMs, maxInFlight: cfg.concurrency, namespace: ns, namePrefix: 'ev', objectBytes: cfg.objectBytes };
+    const job: RateJob = { kind: 'rate', target: t, rate: sc.eventsPerSec, durationMs: cfg.watchMs, warmupMs: cfg.quick ? 300 : 1000, maxInFlight: cfg.concurrency, namespace: ns, namePrefix: 'ev', objectBytes: cfg.objectBytes };
     const { wr, results } = await profiled(cfg, server, `watch-${sc.watchers}x${sc.eventsPerSec}`, async () => {
       const wr = await runWorker<LoadResult>('./loadgen-worker.js', job);
       const results = await Promise.all(
