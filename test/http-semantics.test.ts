@@ -63,6 +63,29 @@ describe('non-resource endpoints', () => {
     assert.equal((JSON.parse(r.body) as { metadata: { name: string } }).metadata.name, 'default');
   });
 
+  it('field selectors keep working on objects the cache holds as JSON after a LIST', async () => {
+    const ns = 'default';
+    const mk = (name: string, type: string, t: string) =>
+      http('POST', `/api/v1/namespaces/${ns}/secrets`, {
+        body: JSON.stringify({ metadata: { name, labels: { t } }, type, stringData: type === 'Opaque' ? { k: 'v' } : { username: 'u', password: 'p' } }),
+        headers: JSON_CT,
+      });
+    for (const [name, type, t] of [['fs-a', 'Opaque', 'x'], ['fs-b', 'kubernetes.io/basic-auth', 'x'], ['fs-c', 'kubernetes.io/basic-auth', 'y'], ['fs-d', 'Opaque', 'y']] as const) {
+      assert.equal((await mk(name, type, t)).status, 201);
+    }
+    const names = (r: { json<T>(): T }) => r.json<{ items: { metadata: { name: string } }[] }>().items.map((i) => i.metadata.name).filter((n) => n.startsWith('fs-'));
+    assert.deepEqual(names(await http('GET', `/api/v1/namespaces/${ns}/secrets`)), ['fs-a', 'fs-b', 'fs-c', 'fs-d']);
+    for (const rv of ['', '&resourceVersion=0']) {
+      assert.deepEqual(names(await http('GET', `/api/v1/namespaces/${ns}/secrets?fieldSelector=type%3Dkubernetes.io%2Fbasic-auth${rv}`)), ['fs-b', 'fs-c']);
+      assert.deepEqual(names(await http('GET', `/api/v1/namespaces/${ns}/secrets?fieldSelector=type%21%3DOpaque,metadata.name%21%3Dfs-b${rv}`)), ['fs-c']);
+      assert.deepEqual(names(await http('GET', `/api/v1/namespaces/${ns}/secrets?labelSelector=t%3Dy&fieldSelector=type%3DOpaque${rv}`)), ['fs-d']);
+    }
+    const w = await http('GET', `/api/v1/namespaces/${ns}/secrets?watch=1&fieldSelector=type%3DOpaque&timeoutSeconds=1`);
+    const events = w.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`).filter((e) => e.includes(' fs-')), ['ADDED fs-a', 'ADDED fs-d']);
+    for (const n of ['fs-a', 'fs-b', 'fs-c', 'fs-d']) assert.equal((await http('DELETE', `/api/v1/namespaces/${ns}/secrets/${n}`)).status, 200);
+  });
+
   it('a multi-megabyte LIST arrives whole over HTTP/1.1 and HTTP/2, from the cache and consistent', async () => {
     const ns = 'default';
     const payload = 'p'.repeat(8000) + '\u00e9\u4e2d'; // multi-byte characters: lengths are bytes

@@ -515,7 +515,7 @@ describe('WatchCache', () => {
   });
 
   it('after a LIST took their JSON, keeps only the bytes and serves the same objects from them', async () => {
-    const { inner, start } = await setup();
+    const { inner, start } = await setup({ fields: (o) => ({ 'data.v': (o.data as Record<string, string> | undefined)?.v ?? '' }) });
     const ra = await inner.create(key('n', 'a'), cm('n', 'a', { app: 'web' }, { v: '\u00e9' }));
     await inner.create(key('n', 'b'), cm('n', 'b', { app: 'db' }));
     await inner.create(key('n', 'c'), cm('n', 'c'));
@@ -536,6 +536,12 @@ describe('WatchCache', () => {
     const byName = Object.assign((o: KObject) => o.metadata?.name === 'c' && o.metadata.namespace === 'n', { metadataOnly: true });
     assert.deepEqual((await cache.list({ filter: byName })).entries.map((e) => e.key), [key('n', 'c')]);
     assert.equal(cache.stats.jsonDecodes, 0, 'metadata-only selectors decode nothing');
+    // A selector on other fields is answered from the fields kept beside the bytes (WatchCacheOptions.fields).
+    const byField = Object.assign((o: KObject) => (o.data as Record<string, string> | undefined)?.v === '\u00e9', {
+      select: (_labels: unknown, fields: Readonly<Record<string, string>>) => fields['data.v'] === '\u00e9',
+    });
+    assert.deepEqual((await cache.list({ filter: byField })).entries.map((e) => e.key), [key('n', 'a')]);
+    assert.equal(cache.stats.jsonDecodes, 0, 'field selectors on kept fields decode nothing');
 
     // Reads decode the bytes again (once per object until the next GC) and find the same bytes for output.
     const got = await cache.get(key('n', 'a'));

@@ -506,13 +506,12 @@ export class GenericStore {
     return { label: label && !label.empty() ? label : undefined, field: field && !field.empty() ? field : undefined };
   }
 
-  private matcher(scope: RequestScope, sel: { label?: LabelSelector; field?: FieldSelector }): (obj: KObject) => boolean {
-    const { label, field } = sel;
-    if (!label && !field) return () => true;
-    const { group, name, namespaced } = scope.resource;
-    const extra = this.cfg.selectableFields?.(scope.resource.version);
-    const fieldsOf = (obj: KObject): Record<string, string> => {
-      if (!extra) return selectableFields(group, name, obj, namespaced);
+  /** The selectable fields of an object of this resource in the given version (kube's GetAttrs fields). */
+  private fieldsOf(r: ResourceInfo): (obj: KObject) => Record<string, string> {
+    const { group, name, namespaced } = r;
+    const extra = this.cfg.selectableFields?.(r.version);
+    if (!extra) return (obj) => selectableFields(group, name, obj, namespaced);
+    return (obj) => {
       const f: Record<string, string> = { 'metadata.name': obj.metadata?.name ?? '', 'metadata.namespace': obj.metadata?.namespace ?? '' };
       for (const [label, path] of extra) {
         const v = getPath(obj, path);
@@ -520,6 +519,28 @@ export class GenericStore {
       }
       return f;
     };
+  }
+
+  /**
+   * The selectable fields the watch cache keeps beside an object it holds only as JSON: those of the
+   * storage version, for objects stored in it (others are decoded when a selector needs them).
+   */
+  storedFields(): (obj: KObject) => Readonly<Record<string, string>> | undefined {
+    const r = this.cfg.storageResource;
+    const gv = apiVersionOf(r.group, r.version);
+    const fieldsOf = this.fieldsOf(r);
+    return (obj) => {
+      if (obj.apiVersion !== gv || obj.kind !== r.kind) return undefined;
+      const f = fieldsOf(obj);
+      // metadata.name/namespace alone: the entry keeps those anyway (metadata-only selectors).
+      return Object.keys(f).some((k) => !k.startsWith('metadata.')) ? f : undefined;
+    };
+  }
+
+  private matcher(scope: RequestScope, sel: { label?: LabelSelector; field?: FieldSelector }): (obj: KObject) => boolean {
+    const { label, field } = sel;
+    if (!label && !field) return () => true;
+    const fieldsOf = this.fieldsOf(scope.resource);
     return (obj) => {
       if (label && !label.matches(obj.metadata?.labels)) return false;
       if (field && !field.matches(fieldsOf(obj))) return false;
@@ -530,14 +551,22 @@ export class GenericStore {
   /**
    * The watch cache's form of a selector (undefined: none). Selectors on labels, metadata.name and
    * metadata.namespace only are metadata-only: those are the same in every version, so no conversion, and
-   * the cache can evaluate them on objects it keeps as JSON without decoding them.
+   * the cache can evaluate them on objects it keeps as JSON without decoding them. Through the storage
+   * version, other field selectors can be answered from the fields the cache keeps (storedFields).
    */
   private cacheFilter(scope: RequestScope, sel: { label?: LabelSelector; field?: FieldSelector }, match: (o: KObject) => boolean): CacheFilter | undefined {
-    if (!sel.label && !sel.field) return undefined;
-    const metadataOnly = !sel.field || sel.field.requirements().every((r) => r.field === 'metadata.name' || r.field === 'metadata.namespace');
+    const { label, field } = sel;
+    if (!label && !field) return undefined;
+    const metadataOnly = !field || field.requirements().every((r) => r.field === 'metadata.name' || r.field === 'metadata.namespace');
     if (metadataOnly) return Object.assign((o: KObject) => match(o), { metadataOnly });
     const conv = this.converter(scope);
-    return (o: KObject) => match(conv(o));
+    const filter = (o: KObject) => match(conv(o));
+    const s = this.cfg.storageResource;
+    const r = scope.resource;
+    if (r.group !== s.group || r.version !== s.version || r.kind !== s.kind) return filter;
+    const select = (labels: Readonly<Record<string, string>> | undefined, fields: Readonly<Record<string, string>>) =>
+      (!label || label.matches(labels)) && field!.matches(fields);
+    return Object.assign(filter, { select });
   }
 
   async list(scope: RequestScope, p: ListParams): Promise<ListResult> {

@@ -99,7 +99,14 @@ export interface CacheWatchOptions {
  * and metadata.name/namespace/labels, so the cache can answer it for an object it keeps as JSON bytes
  * without decoding the object (kube keeps such "attrs" beside each cached object for the same reason).
  */
-export type CacheFilter = ((obj: KObject) => boolean) & { readonly metadataOnly?: boolean };
+export type CacheFilter = ((obj: KObject) => boolean) & {
+  readonly metadataOnly?: boolean;
+  /**
+   * The same predicate on an object's labels and selectable fields (WatchCacheOptions.fields), for objects
+   * the cache keeps as JSON together with those fields.
+   */
+  readonly select?: (labels: Readonly<Record<string, string>> | undefined, fields: Readonly<Record<string, string>>) => boolean;
+};
 
 export interface CacheListOptions {
   /** Key prefix (e.g. a namespace's prefix); must start with the cache prefix. Default: the cache prefix. */
@@ -157,6 +164,11 @@ export interface WatchCacheOptions {
   bookmarkType?: { kind: string; apiVersion: string };
   /** 'deep' (default): Object.freeze the whole object tree; 'shallow': the top level only; 'none'. */
   freeze?: 'deep' | 'shallow' | 'none';
+  /**
+   * An object's selectable fields (kube's GetAttrs), kept beside objects the cache holds only as JSON so that
+   * field selectors (CacheFilter.select) need not decode them. Undefined for an object: none kept.
+   */
+  fields?(obj: KObject): Readonly<Record<string, string>> | undefined;
   /**
    * The storage delivers watch events from this process's event loop, every event with revision <=
    * currentRevision() reaching its watchers before a setImmediate queued after currentRevision() returned
@@ -313,12 +325,13 @@ class Entry implements CachedObject {
   private name: string | undefined;
   private namespace: string | undefined;
   private labels: Readonly<Record<string, string>> | undefined;
+  private fields: Readonly<Record<string, string>> | undefined;
 
   constructor(
     readonly key: string,
     readonly modRevision: number,
     obj: KObject,
-    private readonly cache: { decodeJson(bytes: Buffer): KObject },
+    private readonly cache: { decodeJson(bytes: Buffer): KObject; fieldsOf(obj: KObject): Readonly<Record<string, string>> | undefined },
   ) {
     this.obj = obj;
     this.apiVersion = obj.apiVersion;
@@ -344,17 +357,19 @@ class Entry implements CachedObject {
       this.name = o.metadata?.name;
       this.namespace = o.metadata?.namespace;
       this.labels = o.metadata?.labels;
+      this.fields = this.cache.fieldsOf(o);
       // Not even a weak reference: it would outlive the object in every entry.
       this.obj = undefined;
     }
     return this.bytes;
   }
 
-  /** What filter needs to see: the object, or for a metadata-only filter the kept metadata (no decoding). */
-  selectable(filter: CacheFilter): KObject {
-    if (this.obj !== undefined) return this.obj;
-    if (filter.metadataOnly) return { apiVersion: this.apiVersion, kind: this.kind, metadata: { name: this.name, namespace: this.namespace, labels: this.labels } };
-    return this.object;
+  /** Does this object pass filter? Objects kept as JSON are decoded only when what the entry keeps does not tell. */
+  matches(filter: CacheFilter): boolean {
+    if (this.obj !== undefined) return filter(this.obj);
+    if (filter.metadataOnly) return filter({ apiVersion: this.apiVersion, kind: this.kind, metadata: { name: this.name, namespace: this.namespace, labels: this.labels } });
+    if (filter.select && this.fields) return filter.select(this.labels, this.fields);
+    return filter(this.object);
   }
 }
 
@@ -528,7 +543,7 @@ class CacheWatcher implements CacheWatchHandle {
     if (it.kind === 'snapshot') {
       while (it.pos < it.end) {
         const e = it.entries[it.pos++]!;
-        if (this.filter && !this.filter(e.selectable(this.filter))) continue;
+        if (this.filter && !e.matches(this.filter)) continue;
         let ev = e.added?.deref();
         if (ev === undefined) {
           ev = this.cache.makeEvent('ADDED', e.object, e.modRevision, e.key);
@@ -954,7 +969,7 @@ export class WatchCache {
       old = se.prev !== undefined;
     } else {
       cur = se.kind === 'PUT' && filter(se.object);
-      old = se.prev !== undefined && filter(se.prev instanceof Entry ? se.prev.selectable(filter) : se.prev);
+      old = se.prev !== undefined && (se.prev instanceof Entry ? se.prev.matches(filter) : filter(se.prev));
     }
     if (cur && old) return (se.modifiedEv ??= this.makeEvent('MODIFIED', se.object, se.revision, se.key));
     if (cur) return (se.addedEv ??= this.makeEvent('ADDED', se.object, se.revision, se.key));
@@ -1136,7 +1151,7 @@ export class WatchCache {
     let remaining = 0;
     for (let i = lo; i < hi; i++) {
       const e = entries[i]!;
-      if (o.filter && !o.filter(e.selectable(o.filter))) continue;
+      if (o.filter && !e.matches(o.filter)) continue;
       out.push(e);
       keys.push(e.key);
       if (limit && out.length >= limit) {
@@ -1158,6 +1173,11 @@ export class WatchCache {
       more,
       remaining,
     };
+  }
+
+  /** @internal The selectable fields kept beside an entry's JSON bytes (see Entry). */
+  fieldsOf(obj: KObject): Readonly<Record<string, string>> | undefined {
+    return this.opts.fields?.(obj);
   }
 
   /** @internal Decode an entry's JSON bytes (see Entry). */
