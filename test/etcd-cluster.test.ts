@@ -10,6 +10,7 @@ import { Etcd3 } from 'etcd3';
 import { startServer, type RunningServer } from '../src/index.js';
 import { kubectl, type Kubectl } from './helpers/kubectl.js';
 import { rawClient, type RawClient } from './helpers/http.js';
+import { openWatch as openWatchStream, type Watch as WatchStream } from './helpers/watch.js';
 import { startEtcd, type EtcdCluster } from './helpers/etcd.js';
 
 let etcd: EtcdCluster;
@@ -74,90 +75,9 @@ function etcdctl(args: string[]): string {
 }
 
 /** A raw HTTPS watch: parsed events, status and end of stream. */
-interface Watch {
-  status: number;
-  body: Promise<string>;
-  events: WEvent[];
-  ended: Promise<void>;
-  waitFor(pred: (e: WEvent) => boolean, ms?: number): Promise<WEvent>;
-  stop(): void;
-}
-
-function openWatch(srv: RunningServer, path: string): Promise<Watch> {
-  const cfg = srv.kubeconfig;
-  const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-  const user = cfg.users[0]!.user;
-  const url = new URL(srv.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method: 'GET',
-        ca: b64(cfg.clusters[0]!.cluster['certificate-authority-data']),
-        cert: b64(user['client-certificate-data']),
-        key: b64(user['client-key-data']),
-        agent: false,
-      },
-      (res) => {
-        const events: WEvent[] = [];
-        const waiters: (() => void)[] = [];
-        let partial = '';
-        let raw = '';
-        let ended = false;
-        const wake = () => {
-          for (const w of waiters.splice(0)) w();
-        };
-        const endedP = new Promise<void>((ok) => {
-          const fin = () => {
-            if (ended) return;
-            ended = true;
-            wake();
-            ok();
-          };
-          res.on('end', fin);
-          res.on('close', fin);
-          res.on('error', fin);
-        });
-        res.on('data', (d: Buffer) => {
-          raw += d.toString('utf8');
-          if (res.statusCode !== 200) return;
-          partial += d.toString('utf8');
-          const parts = partial.split('\n');
-          partial = parts.pop()!;
-          for (const p of parts) if (p.trim()) events.push(JSON.parse(p) as WEvent);
-          wake();
-        });
-        resolve({
-          status: res.statusCode ?? 0,
-          body: endedP.then(() => raw),
-          events,
-          ended: endedP,
-          waitFor: (pred, ms = 8000) =>
-            new Promise<WEvent>((ok, fail) => {
-              const deadline = setTimeout(() => fail(new Error(`timed out; events so far:\n${JSON.stringify(events)}`)), ms);
-              const check = () => {
-                const hit = events.find(pred);
-                if (hit) {
-                  clearTimeout(deadline);
-                  ok(hit);
-                } else if (ended) {
-                  clearTimeout(deadline);
-                  fail(new Error(`stream ended (status ${res.statusCode}); body/events:\n${raw}`));
-                } else waiters.push(check);
-              };
-              check();
-            }),
-          stop: () => req.destroy(),
-        });
-      },
-    );
-    req.on('error', (e) => {
-      if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(e);
-    });
-    req.end();
-  });
+/** Watches here wait up to 8 s by default: two servers and an etcd cluster share the machine. */
+function openWatch(srv: RunningServer, path: string): Promise<WatchStream<WEvent>> {
+  return openWatchStream<WEvent>(srv, path, { waitMs: 8000 });
 }
 
 describe('one API server on etcd', () => {

@@ -4,7 +4,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { request } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import * as k8s from '@kubernetes/client-node';
 import { startServer, type RunningServer } from '../src/index.js';
 import { kubectl, kubectlBinary, type Kubectl } from './helpers/kubectl.js';
 import { rawClient, type RawClient } from './helpers/http.js';
+import { openWatch as openWatchStream, type Watch as WatchStream } from './helpers/watch.js';
 
 let server: RunningServer;
 let k: Kubectl;
@@ -74,115 +74,10 @@ async function listRV(path: string): Promise<string> {
   return r.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
 }
 
-/** A watch over raw HTTPS (admin cert): parsed events, the end of the stream, and waiting helpers. */
-interface Watch {
-  status: number;
-  contentType: string;
-  /** Body text when the status was not 200. */
-  body: Promise<string>;
-  events: WEvent[];
-  ended: Promise<void>;
-  isEnded(): boolean;
-  /** Resolves with the first event (at or after index `from`) matching pred. */
-  waitFor(pred: (e: WEvent) => boolean, ms?: number, from?: number): Promise<WEvent>;
-  waitCount(n: number, ms?: number): Promise<WEvent[]>;
-  stop(): void;
-}
+type Watch = WatchStream<WEvent>;
 
 function openWatch(srv: RunningServer, path: string, headers: Record<string, string> = {}): Promise<Watch> {
-  const cfg = srv.kubeconfig;
-  const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-  const user = cfg.users[0]!.user;
-  const url = new URL(srv.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method: 'GET',
-        ca: b64(cfg.clusters[0]!.cluster['certificate-authority-data']),
-        cert: b64(user['client-certificate-data']),
-        key: b64(user['client-key-data']),
-        headers,
-        agent: false,
-      },
-      (res) => {
-        const events: WEvent[] = [];
-        const waiters: (() => void)[] = [];
-        let partial = '';
-        let raw = '';
-        let ended = false;
-        const wake = () => {
-          for (const w of waiters.splice(0)) w();
-        };
-        const endedP = new Promise<void>((ok) => {
-          const fin = () => {
-            if (ended) return;
-            ended = true;
-            wake();
-            ok();
-          };
-          res.on('end', fin);
-          res.on('close', fin);
-          res.on('error', fin);
-        });
-        res.on('data', (d: Buffer) => {
-          raw += d.toString('utf8');
-          if (res.statusCode !== 200) return;
-          partial += d.toString('utf8');
-          const parts = partial.split('\n');
-          partial = parts.pop()!;
-          for (const p of parts) if (p.trim()) events.push(JSON.parse(p) as WEvent);
-          wake();
-        });
-        const waitFor = (pred: (e: WEvent) => boolean, ms = 5000, from = 0) =>
-          new Promise<WEvent>((ok, fail) => {
-            const deadline = setTimeout(() => fail(new Error(`timed out; events so far:\n${events.map((e) => `${e.type} ${e.object.metadata?.name} rv=${e.object.metadata?.resourceVersion}`).join('\n')}`)), ms);
-            const check = () => {
-              const hit = events.slice(from).find(pred);
-              if (hit) {
-                clearTimeout(deadline);
-                ok(hit);
-              } else if (ended) {
-                clearTimeout(deadline);
-                fail(new Error(`stream ended; events:\n${events.map((e) => `${e.type} ${e.object.metadata?.name}`).join('\n')}`));
-              } else waiters.push(check);
-            };
-            check();
-          });
-        const waitCount = (n: number, ms = 5000) =>
-          new Promise<WEvent[]>((ok, fail) => {
-            const deadline = setTimeout(() => fail(new Error(`timed out waiting for ${n} events; got ${events.length}:\n${JSON.stringify(events)}`)), ms);
-            const check = () => {
-              if (events.length >= n) {
-                clearTimeout(deadline);
-                ok([...events]);
-              } else if (ended) {
-                clearTimeout(deadline);
-                fail(new Error(`stream ended after ${events.length} events (wanted ${n}):\n${JSON.stringify(events)}`));
-              } else waiters.push(check);
-            };
-            check();
-          });
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type'] ?? ''),
-          body: endedP.then(() => raw),
-          events,
-          ended: endedP,
-          isEnded: () => ended,
-          waitFor,
-          waitCount,
-          stop: () => req.destroy(),
-        });
-      },
-    );
-    req.on('error', (e) => {
-      if ((e as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(e);
-    });
-    req.end();
-  });
+  return openWatchStream<WEvent>(srv, path, { headers });
 }
 
 /** A long-running kubectl (get -w, wait, rollout status) whose output lines can be awaited. */
@@ -610,29 +505,37 @@ describe('watch semantics over HTTP', () => {
   });
 });
 
+/**
+ * A @kubernetes/client-node informer on a namespace's ConfigMaps (not started): each add/update/delete is
+ * recorded as format(event, object); until(line) waits for that line.
+ */
+function configMapInformer(ns: string, format: (what: string, o: k8s.V1ConfigMap) => string) {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(server.kubeconfigPath);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns }));
+  const seen: string[] = [];
+  const waiters: (() => void)[] = [];
+  for (const what of ['add', 'update', 'delete'] as const) {
+    informer.on(what, (o: k8s.V1ConfigMap) => {
+      seen.push(format(what, o));
+      for (const w of waiters.splice(0)) w();
+    });
+  }
+  const until = (line: string, ms = 8000) =>
+    new Promise<void>((ok, fail) => {
+      const t = setTimeout(() => fail(new Error(`informer never saw "${line}"; saw:\n${seen.join('\n')}`)), ms);
+      const check = () => (seen.includes(line) ? (clearTimeout(t), ok()) : waiters.push(check));
+      check();
+    });
+  return { informer, until };
+}
+
 describe('client libraries', () => {
   it('@kubernetes/client-node makeInformer sees add, update and delete', async () => {
     await mkNs('inf');
     await createCM('inf', 'before');
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(server.kubeconfigPath);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/inf/configmaps', () => core.listNamespacedConfigMap({ namespace: 'inf' }));
-    const seen: string[] = [];
-    const waiters: (() => void)[] = [];
-    const record = (what: string) => (o: k8s.V1ConfigMap) => {
-      seen.push(`${what} ${o.metadata?.name} ${JSON.stringify(o.data ?? {})}`);
-      for (const w of waiters.splice(0)) w();
-    };
-    const until = (line: string, ms = 8000) =>
-      new Promise<void>((ok, fail) => {
-        const t = setTimeout(() => fail(new Error(`informer never saw "${line}"; saw:\n${seen.join('\n')}`)), ms);
-        const check = () => (seen.includes(line) ? (clearTimeout(t), ok()) : waiters.push(check));
-        check();
-      });
-    informer.on('add', record('add'));
-    informer.on('update', record('update'));
-    informer.on('delete', record('delete'));
+    const { informer, until } = configMapInformer('inf', (what, o) => `${what} ${o.metadata?.name} ${JSON.stringify(o.data ?? {})}`);
     const errors: unknown[] = [];
     informer.on('error', (e: unknown) => errors.push(e));
     await informer.start();
@@ -713,25 +616,7 @@ describe('client libraries', () => {
 describe('server restart on the same data directory', () => {
   it('a watch or an informer resuming from its last resourceVersion gets the events after it', async (t) => {
     await mkNs('rs');
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(server.kubeconfigPath);
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    const informer = k8s.makeInformer(kc, '/api/v1/namespaces/rs/configmaps', () => core.listNamespacedConfigMap({ namespace: 'rs' }));
-    const seen: string[] = [];
-    const waiters: (() => void)[] = [];
-    const record = (what: string) => (o: k8s.V1ConfigMap) => {
-      seen.push(`${what} ${o.metadata?.name}`);
-      for (const w of waiters.splice(0)) w();
-    };
-    const until = (line: string, ms = 8000) =>
-      new Promise<void>((ok, fail) => {
-        const t = setTimeout(() => fail(new Error(`informer never saw "${line}"; saw:\n${seen.join('\n')}`)), ms);
-        const check = () => (seen.includes(line) ? (clearTimeout(t), ok()) : waiters.push(check));
-        check();
-      });
-    informer.on('add', record('add'));
-    informer.on('update', record('update'));
-    informer.on('delete', record('delete'));
+    const { informer, until } = configMapInformer('rs', (what, o) => `${what} ${o.metadata?.name}`);
     informer.on('error', () => undefined);
     await informer.start();
     let restarted: RunningServer | undefined;

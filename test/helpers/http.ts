@@ -22,7 +22,7 @@ export interface RawClient {
   h2burst(reqs: { method: string; path: string; body?: string; headers?: Record<string, string> }[]): Promise<{ status: number; body: string }[]>;
 }
 
-function creds(server: RunningServer) {
+export function creds(server: RunningServer) {
   const cfg = server.kubeconfig;
   const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
   const user = cfg.users[0]!.user;
