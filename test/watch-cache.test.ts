@@ -7,7 +7,7 @@ import type { KeyValue, Storage, Watcher, WatchOptions } from '../src/storage/in
 import { SqliteStorage } from '../src/storage/sqlite.js';
 import {
   cachedJson,
-  memoEncode,
+  memoize,
   TooLargeResourceVersionError,
   TooOldResourceVersionError,
   WatchCache,
@@ -567,7 +567,7 @@ describe('WatchCache', () => {
     assert.deepEqual((await cache.list()).items.map((o) => o.metadata?.labels?.app), ['db', 'web', undefined]);
   });
 
-  it('memoEncode: one encoder call per event per format, not per watcher', async () => {
+  it('memoize on the event: one encoder call per event per format, not per watcher', async () => {
     const { inner, start } = await setup();
     const cache = await start();
     const calls = new Map<string, number>();
@@ -588,9 +588,9 @@ describe('WatchCache', () => {
           sink: {
             event: (ev) => {
               out.push(
-                memoEncode(ev, format, (e) => {
+                memoize(ev, format, () => {
                   calls.set(format, (calls.get(format) ?? 0) + 1);
-                  return encoders[format](e);
+                  return encoders[format](ev);
                 }),
               );
             },

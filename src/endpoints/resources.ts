@@ -39,17 +39,17 @@ const EVENT_START: Record<WatchEventType, Buffer> = Object.fromEntries(
 ) as Record<WatchEventType, Buffer>;
 
 /** The last joinEvents result: watchers flushed one after another mostly carry the same events. */
-let lastJoin: { parts: (string | Buffer)[]; joined: Buffer } = { parts: [], joined: Buffer.alloc(0) };
+let lastJoin: { parts: Buffer[]; joined: Buffer } = { parts: [], joined: Buffer.alloc(0) };
 
 /**
  * One buffer for a watcher's pending events. Encodings are shared between watchers (memoized per event),
  * so a watcher whose events are the very ones of the previous watcher in the flush round reuses its buffer.
  */
-function joinEvents(parts: (string | Buffer)[]): string | Buffer {
+function joinEvents(parts: Buffer[]): Buffer {
   if (parts.length === 1) return parts[0]!;
   const last = lastJoin.parts;
   if (last.length === parts.length && parts.every((p, i) => p === last[i])) return lastJoin.joined;
-  const joined = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+  const joined = Buffer.concat(parts);
   lastJoin = { parts, joined };
   return joined;
 }
@@ -237,7 +237,6 @@ export class ResourceHandler {
     }
     const printer = out.format === 'table' ? this.printer(served) : undefined;
     const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
-    const fmt = `watch|${out.format}|${'version' in out ? out.version : ''}|${includeObject}`;
     const encode = (type: WatchEventType, obj: KObject): Buffer => {
       if (out.format === 'protobuf') return encodeWatchEventFrame(type, obj) ?? Buffer.alloc(0);
       const bytes = out.format === 'json' ? cachedJson(obj) : undefined;
@@ -250,26 +249,26 @@ export class ResourceHandler {
       }
       return Buffer.from(JSON.stringify({ type, object: o }) + '\n');
     };
-    const pending: (string | Buffer)[] = [];
+    const pending: Buffer[] = [];
     let started = false;
     let closed = false;
     const HIGH_WATER = 8 * 1024 * 1024;
     // Events reach the connection once per event-loop turn, in one write (see scheduleFlush).
-    let batch: (string | Buffer)[] = [];
+    let batch: Buffer[] = [];
     const flush = () => {
       const chunks = batch;
       batch = [];
       if (closed || chunks.length === 0) return;
       stream.write(joinEvents(chunks));
     };
-    const send = (...chunks: (string | Buffer)[]): boolean => {
+    const send = (event: Buffer): boolean => {
       if (closed) return true;
       if (!started) {
-        pending.push(...chunks);
+        pending.push(event);
         return true;
       }
       if (batch.length === 0) scheduleFlush(flush);
-      batch.push(...chunks);
+      batch.push(event);
       return res.writableLength < HIGH_WATER;
     };
     let watcher: StoreWatcher | undefined;
@@ -293,7 +292,7 @@ export class ResourceHandler {
     };
     // One encoding per event and form, shared by every watcher that receives the same event: `shared` lives
     // as long as the watch cache keeps the event (the object may live on in the cache: nothing is kept on it).
-    const slot = `${fmt}|${served.info.group}/${served.info.version}`;
+    const slot = `watch|${out.format}|${'version' in out ? out.version : ''}|${includeObject}|${served.info.group}/${served.info.version}`;
     const sink = {
       event: (type: WatchEventType, obj: KObject, shared?: object) => send(shared ? memoize(shared, slot, () => encode(type, obj)) : encode(type, obj)),
       error: (err: StatusError) => {

@@ -378,7 +378,6 @@ export class GenericStore {
     return convertObject(obj, scope.resource.group, scope.resource.version, scope.resource.kind);
   }
 
-
   private async toStorageA(obj: KObject): Promise<KObject> {
     const s = this.cfg.storageResource;
     return (await this.convertMany([obj], s.group, s.version, s.kind))[0]!;
@@ -594,9 +593,6 @@ export class GenericStore {
         const out: ListResult = {
           get items() {
             return (items ??= res.items.map(conv));
-          },
-          set items(v: KObject[]) {
-            items = v;
           },
           resourceVersion: String(res.revision),
         };

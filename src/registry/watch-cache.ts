@@ -6,7 +6,7 @@
 //
 // Sharing: every watcher that receives the same change receives the same WatchCacheEvent instance
 // (and the same frozen object), so the HTTP layer can serialize it once per output format with
-// memoEncode() / memoize() on the event, whatever the number of watchers. Encodings are memoized on
+// memoize() on the event, whatever the number of watchers. Encodings are memoized on
 // events (kept as long as the history keeps them), never on the cached objects: the cache holds each
 // object once, decoded or (after a LIST wrote it) as its JSON bytes only (see Entry).
 //
@@ -260,15 +260,6 @@ export function memoize<T>(owner: object, slot: string, compute: () => T): T {
   const v = compute();
   m.set(slot, v);
   return v;
-}
-
-/**
- * The encoding of a watch event in one output format, computed once per (event object, type, format)
- * across all watchers. format must name everything the bytes depend on besides the event, e.g.
- * "json|v1", "protobuf|apps/v1", "table|v1|Metadata".
- */
-export function memoEncode<T>(ev: WatchCacheEvent, format: string, encode: (ev: WatchCacheEvent) => T): T {
-  return memoize(ev, format, () => encode(ev));
 }
 
 // ------------------------------------------------------------------------------------------ helpers
