@@ -80,6 +80,9 @@ describe('non-resource endpoints', () => {
       assert.deepEqual(names(await http('GET', `/api/v1/namespaces/${ns}/secrets?fieldSelector=type%21%3DOpaque,metadata.name%21%3Dfs-b${rv}`)), ['fs-c']);
       assert.deepEqual(names(await http('GET', `/api/v1/namespaces/${ns}/secrets?labelSelector=t%3Dy&fieldSelector=type%3DOpaque${rv}`)), ['fs-d']);
     }
+    // kubectl sends the same selectors.
+    const byKubectl = await kubectl(server.kubeconfigPath).ok(['get', 'secrets', '-n', ns, '--field-selector', 'type=kubernetes.io/basic-auth', '-l', 't=y', '-o', 'name']);
+    assert.deepEqual(byKubectl.trim().split('\n'), ['secret/fs-c']);
     const w = await http('GET', `/api/v1/namespaces/${ns}/secrets?watch=1&fieldSelector=type%3DOpaque&timeoutSeconds=1`);
     const events = w.text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
     assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`).filter((e) => e.includes(' fs-')), ['ADDED fs-a', 'ADDED fs-d']);
