@@ -148,7 +148,7 @@ export class ResourceHandler {
       case 'protobuf':
         return writeProtobuf(ctx, code, obj);
       default: {
-        // An object the watch cache keeps as JSON (after a LIST): its bytes, not a second encoding.
+        // An object whose JSON is at hand (the watch cache holds it so, or a write just decoded it): its bytes, not a second encoding.
         const bytes = cachedJson(obj);
         if (bytes) return writeRawJson(ctx.res, code, Buffer.concat([bytes, NEWLINE]), w);
         return writeJson(ctx.res, code, obj, w);
@@ -237,7 +237,11 @@ export class ResourceHandler {
     }
     const printer = out.format === 'table' ? this.printer(served) : undefined;
     const includeObject = out.format === 'table' ? this.includeObject(ctx) : 'Metadata';
-    const encode = (type: WatchEventType, obj: KObject): Buffer => {
+    const encode = (type: WatchEventType, objOrFn: KObject | (() => KObject), json?: () => Buffer | undefined): Buffer => {
+      // JSON the watch cache holds is copied, not decoded and encoded again.
+      const held = out.format === 'json' ? json?.() : undefined;
+      if (held) return Buffer.concat([EVENT_START[type], held, EVENT_END]);
+      const obj = typeof objOrFn === 'function' ? objOrFn() : objOrFn;
       if (out.format === 'protobuf') return encodeWatchEventFrame(type, obj) ?? Buffer.alloc(0);
       const bytes = out.format === 'json' ? cachedJson(obj) : undefined;
       if (bytes) return Buffer.concat([EVENT_START[type], bytes, EVENT_END]);
@@ -294,7 +298,8 @@ export class ResourceHandler {
     // as long as the watch cache keeps the event (the object may live on in the cache: nothing is kept on it).
     const slot = `watch|${out.format}|${'version' in out ? out.version : ''}|${includeObject}|${served.info.group}/${served.info.version}`;
     const sink = {
-      event: (type: WatchEventType, obj: KObject, shared?: object) => send(shared ? memoize(shared, slot, () => encode(type, obj)) : encode(type, obj)),
+      event: (type: WatchEventType, obj: KObject | (() => KObject), shared?: object, json?: () => Buffer | undefined) =>
+        send(shared ? memoize(shared, slot, () => encode(type, obj, json)) : encode(type, obj, json)),
       error: (err: StatusError) => {
         send(encode('ERROR', err.toStatus() as unknown as KObject));
         close();
@@ -323,12 +328,10 @@ export class ResourceHandler {
   }
 
   private async create(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
-    const q = ctx.url.searchParams;
     const opts = this.writeOptions(ctx, 'CreateOptions', undefined);
     this.output(ctx, served);
     const { obj: body, duplicates } = await decodeWriteBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
-    void q;
     const obj = await served.store.create(scope, body, { ...opts, duplicateFields: duplicates, bodyOwned: true });
     this.writeObject(ctx, served, 201, obj);
   }

@@ -265,6 +265,7 @@ export class ResourceRegistry {
       storage: this.opts.storage,
       prefix: store.cfg.prefix,
       decode: (kv) => store.decodeStored(kv),
+      encodeStored: (kv) => store.encodeStored(kv),
       fields: store.storedFields(),
       inProcessStorage: this.opts.storage instanceof SqliteStorage,
       bookmarkType: { kind: r.kind, apiVersion: r.group ? `${r.group}/${r.version}` : r.version },

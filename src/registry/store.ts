@@ -16,7 +16,7 @@ import {
   StatusError,
 } from '../api/errors.js';
 import { fieldErr, type FieldError } from '../api/field-errors.js';
-import { apiVersionOf, isObject, type KObject, type ObjectMeta, type UserInfo } from '../api/types.js';
+import { apiVersionOf, isObject, type KObject, type ManagedFieldsEntry, type ObjectMeta, type UserInfo } from '../api/types.js';
 import {
   CompactedError,
   ConflictError,
@@ -34,18 +34,20 @@ import type { Validator } from './validation/index.js';
 import { labelSelectorObjectToString, parseLabelSelector, type LabelSelector } from './selectors/labels.js';
 import { parseFieldSelector, selectableFields, transformFieldSelector, type FieldSelector } from './selectors/fields.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch/index.js';
-import { builtinTypeResolver, defaultResetFields, managerFromUserAgent, recordUpdate, serverSideApply, type TypeResolver } from './apply/index.js';
+import { builtinTypeResolver, defaultResetFields, managerFromUserAgent, managedFieldsAfterUpdate, serverSideApply, type TypeResolver } from './apply/index.js';
 import { enforceFieldValidation, pruneUnknownFields, type FieldValidation } from './field-validation.js';
 import { normalizeGoJson } from './normalize.js';
 import { getPath, setPath } from '../apiextensions/jsonpath.js';
 import {
   CacheNotReadyError,
   memoize,
+  rememberJson,
   TooLargeResourceVersionError,
   TooOldResourceVersionError,
   type CachedObject,
   type CacheFilter,
   type CacheWatchOptions,
+  type StoredJson,
   type WatchCache,
 } from './watch-cache.js';
 
@@ -171,9 +173,10 @@ export interface WatchSink {
   /**
    * Returns false when the client is congested (the watch cache then queues until resume()). shared, when
    * set, stands for this event in every watcher that receives it, for as long as the event is kept: the
-   * place to memoize its encodings (see memoize).
+   * place to memoize its encodings (see memoize). obj may be a function that decodes the object (only called
+   * when it is read); json, when given, returns the object's JSON when it is at hand without encoding.
    */
-  event(type: WatchEventType, obj: KObject, shared?: object): boolean | void;
+  event(type: WatchEventType, obj: KObject | (() => KObject), shared?: object, json?: () => Buffer | undefined): boolean | void;
   error(err: StatusError): void;
   /** The server ended the watch without an error (slow client, shutdown). */
   end?(): void;
@@ -220,19 +223,41 @@ export function nowRFC3339(d = new Date()): string {
  * rebuilding the parsed metadata object).
  */
 function parseStored(kv: KeyValue): KObject {
+  const text = storedText(kv);
+  if (text !== undefined) {
+    const obj = JSON.parse(text) as KObject;
+    if (obj.metadata?.resourceVersion === String(kv.modRevision)) return obj;
+  }
+  const obj = JSON.parse(kv.value) as KObject;
+  setResourceVersion(obj, String(kv.modRevision));
+  return obj;
+}
+
+/** The stored JSON with resourceVersion spliced in after uid; undefined when metadata does not start as encode() writes it. */
+function storedText(kv: KeyValue): string | undefined {
   const v = kv.value;
   const m = v.indexOf('"metadata":{');
   const u = m >= 0 && m < 200 ? v.indexOf('"uid":"', m) : -1;
-  if (u > 0 && u < m + 1000) {
-    const end = v.indexOf('"', u + 7);
-    if (end > 0) {
-      const obj = JSON.parse(`${v.slice(0, end + 1)},"resourceVersion":"${kv.modRevision}"${v.slice(end + 1)}`) as KObject;
-      if (obj.metadata?.resourceVersion === String(kv.modRevision)) return obj;
-    }
-  }
-  const obj = JSON.parse(v) as KObject;
-  setResourceVersion(obj, String(kv.modRevision));
-  return obj;
+  if (u < 0 || u > m + 1000) return undefined;
+  const end = v.indexOf('"', u + 7);
+  if (end < 0) return undefined;
+  return `${v.slice(0, end + 1)},"resourceVersion":"${kv.modRevision}"${v.slice(end + 1)}`;
+}
+
+const STORED_HEAD = /^\{"kind":"([A-Za-z0-9]+)","apiVersion":"([a-z0-9.\-/]+)","metadata":\{"name":"[^"\\]*",(?:"generateName":"[^"\\]*",)?(?:"namespace":"[^"\\]*",)?"uid":"[0-9a-f-]+"/;
+
+/**
+ * The JSON of parseStored(kv) without parsing it, for a value as encode() writes it (JSON.stringify, kind and
+ * apiVersion first, metadata from name to uid as Go orders it): the stored text with resourceVersion spliced
+ * in after uid, which is what stringifying the parsed object gives. Undefined for any other shape.
+ */
+function storedJson(kv: KeyValue): StoredJson | undefined {
+  const v = kv.value;
+  const head = STORED_HEAD.exec(v);
+  if (head === null) return undefined;
+  const at = head[0].length;
+  if (v.startsWith(',"resourceVersion"', at)) return undefined;
+  return { bytes: Buffer.from(`${v.slice(0, at)},"resourceVersion":"${kv.modRevision}"${v.slice(at)}`), kind: head[1]!, apiVersion: head[2]! };
 }
 
 /** Sets metadata.resourceVersion where Go places it (after uid), keeping the other fields' order. */
@@ -359,6 +384,27 @@ export class GenericStore {
     return this.decode(kv, undefined);
   }
 
+  /**
+   * decodeStored(kv) as JSON bytes without decoding, when the two are the same (no read-time hook changes the
+   * object, e.g. custom resources' defaulting); see WatchCacheOptions.encodeStored.
+   */
+  encodeStored(kv: KeyValue): StoredJson | undefined {
+    return this.cfg.onRead ? undefined : storedJson(kv);
+  }
+
+  /**
+   * What a write answers with: decodeA(kv, scope), and when the stored JSON is the client's object (its
+   * version, no read-time hook) those bytes are remembered for the response (cachedJson) instead of encoding
+   * the object again.
+   */
+  private async written(kv: KeyValue, scope: RequestScope): Promise<KObject> {
+    const json = this.cfg.onRead ? undefined : storedJson(kv);
+    if (json === undefined || json.kind !== scope.resource.kind || json.apiVersion !== apiVersionOf(scope.resource.group, scope.resource.version)) return this.decodeA(kv, scope);
+    const obj = JSON.parse(json.bytes.toString()) as KObject;
+    rememberJson(obj, json.bytes);
+    return obj;
+  }
+
   /** decode(), through the resource's asynchronous converter (CRD conversion webhooks) when it has one. */
   private async decodeA(kv: KeyValue, scope: RequestScope | undefined): Promise<KObject> {
     if (!this.cfg.convert || !scope) return this.decode(kv, scope);
@@ -423,12 +469,16 @@ export class GenericStore {
   }
 
   /** Record the Update operation's field ownership in next.metadata.managedFields. */
-  private trackUpdate(scope: RequestScope, old: KObject | undefined, next: KObject, opts: WriteOptions): KObject {
-    if (opts.managedFieldsDone) return next;
+  /**
+   * metadata.managedFields after recording this update (undefined: the object has none), or null when the
+   * resource's fields are not tracked here and managedFields stay as they are.
+   */
+  private trackUpdate(scope: RequestScope, old: KObject | undefined, next: KObject, opts: WriteOptions): ManagedFieldsEntry[] | undefined | null {
+    if (opts.managedFieldsDone) return null;
     const types = this.types(scope);
-    if (!types) return next;
+    if (!types) return null;
     const sub = opts.subresource === 'status' ? 'status' : opts.trackSubresource;
-    return recordUpdate(old, next, types, {
+    return managedFieldsAfterUpdate(old, next, types, {
       manager: this.manager(opts),
       apiVersion: apiVersionOf(scope.resource.group, scope.resource.version),
       subresource: sub,
@@ -436,6 +486,7 @@ export class GenericStore {
       resetFields: defaultResetFields(sub, this.hasStatusSubresource(scope)),
     });
   }
+
 
   /**
    * Decode as kube does into typed structs: unknown fields are dropped (Strict/Warn report them) and
@@ -772,7 +823,7 @@ export class GenericStore {
     else delete meta.generation;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
     const tracked = this.trackUpdate(scope, undefined, obj, opts);
-    if (tracked !== obj) meta.managedFields = tracked.metadata?.managedFields;
+    if (tracked !== null) meta.managedFields = tracked;
     strategy.prepareForCreate?.(obj, ctx);
     if (this.cfg.hasGeneration) meta.generation = 1;
     this.validateOrThrow(scope, obj, validator.validate(obj, ctx));
@@ -795,7 +846,7 @@ export class GenericStore {
       }
       throw e;
     }
-    const created = await this.decodeA(kv, scope);
+    const created = await this.written(kv, scope);
     this.cfg.onChange?.('ADDED', created);
     return created;
   }
@@ -863,7 +914,7 @@ export class GenericStore {
       if (om.managedFields !== undefined) nm.managedFields = om.managedFields;
       else delete nm.managedFields;
       const trackedStatus = this.trackUpdate(scope, old, next, opts);
-      if (trackedStatus.metadata?.managedFields !== undefined) nm.managedFields = trackedStatus.metadata.managedFields;
+      if (trackedStatus) nm.managedFields = trackedStatus;
       strategy.prepareForStatusUpdate?.(next, old, ctx);
       errs = validator.validateStatusUpdate?.(next, old, ctx) ?? validator.validateUpdate(next, old, ctx);
       return this.finishUpdate(scope, old, next, expectedRev, opts, errs);
@@ -876,8 +927,8 @@ export class GenericStore {
     }
     if (!fieldSubresource) {
       const tracked = this.trackUpdate(scope, old, obj, opts);
-      if (tracked.metadata?.managedFields !== undefined) meta.managedFields = tracked.metadata.managedFields;
-      else delete meta.managedFields;
+      if (tracked) meta.managedFields = tracked;
+      else if (tracked === undefined) delete meta.managedFields;
       strategy.prepareForUpdate?.(obj, old, ctx);
     } else if (oldMeta.managedFields) {
       meta.managedFields = oldMeta.managedFields;
@@ -916,7 +967,7 @@ export class GenericStore {
         return out;
       }
       const kv = await this.cfg.storage.update(key, encoded, expectedRev);
-      const res = await this.decodeA(kv, scope);
+      const res = await this.written(kv, scope);
       this.cfg.onChange?.('MODIFIED', res);
       return res;
     } catch (e) {
@@ -1207,6 +1258,7 @@ export class GenericStore {
   ): Promise<StoreWatcher> {
     const conv = this.converter(scope);
     const gv = apiVersionOf(scope.resource.group, scope.resource.version);
+    const kind = scope.resource.kind;
     const opts: CacheWatchOptions = {
       prefix,
       filter,
@@ -1214,8 +1266,10 @@ export class GenericStore {
       deadline: p.deadline,
       sink: {
         event: (ev) => {
-          const obj = ev.type === 'BOOKMARK' ? memoize(ev.object, `bm|${gv}|${ev.initialEventsEnd ? 1 : 0}`, () => this.bookmarkObject(scope, ev.revision, Boolean(ev.initialEventsEnd))) : conv(ev.object);
-          return sink.event(ev.type, obj, ev);
+          if (ev.type === 'BOOKMARK') return sink.event(ev.type, memoize(ev.object, `bm|${gv}|${ev.initialEventsEnd ? 1 : 0}`, () => this.bookmarkObject(scope, ev.revision, Boolean(ev.initialEventsEnd))), ev);
+          // The cache's JSON is the client's when the object is stored in the requested version.
+          if (ev.apiVersion === gv && ev.kind === kind) return sink.event(ev.type, () => ev.object, ev, () => ev.json());
+          return sink.event(ev.type, () => conv(ev.object), ev);
         },
         close: (err) => {
           if (!err) return sink.end?.();

@@ -24,6 +24,7 @@
 //   the watch deadline, carrying the cache revision (advanced by events and by storage progress
 //   notifications); sendInitialEvents watches with bookmarks get the initial-events-end BOOKMARK right
 //   after the initial ADDED events.
+import { deepFreeze } from '../util/freeze.js';
 import type { KObject } from '../api/types.js';
 import { CompactedError, type KeyValue, type Storage, type WatchEvent, type Watcher } from '../storage/interface.js';
 
@@ -42,6 +43,14 @@ export interface WatchCacheEvent {
   readonly key: string;
   /** BOOKMARK that ends the initial events of a sendInitialEvents watch (annotated k8s.io/initial-events-end). */
   readonly initialEventsEnd?: boolean;
+  /** The object's apiVersion and kind, known without decoding it. */
+  readonly apiVersion: string | undefined;
+  readonly kind: string | undefined;
+  /**
+   * The object's JSON (what JSON.stringify(object) gives), when the cache holds the object as JSON: then
+   * `object` is decoded only if read. Undefined for objects the cache holds decoded.
+   */
+  json(): Buffer | undefined;
 }
 
 /** Receives one watcher's events, in revision order, each exactly once. */
@@ -135,6 +144,13 @@ export interface CachedObject {
   json(): Buffer;
 }
 
+/** An object's JSON as the cache holds it, with what the cache needs to know without decoding it. */
+export interface StoredJson {
+  readonly bytes: Buffer;
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
 export interface CacheListResult {
   /** The matching objects, sorted by key. */
   entries: CachedObject[];
@@ -156,6 +172,12 @@ export interface WatchCacheOptions {
   prefix: string;
   /** Decode a stored value once (JSON.parse, set metadata.resourceVersion = kv.modRevision). The result is frozen. */
   decode(kv: KeyValue): KObject;
+  /**
+   * The JSON of decode(kv) (the same bytes JSON.stringify gives), derived from the stored value without
+   * decoding it; undefined when it cannot be. The cache then holds the object as these bytes from the start
+   * and decodes it only where it is read (filters, other encodings).
+   */
+  encodeStored?(kv: KeyValue): StoredJson | undefined;
   /** A copy of obj carrying another resourceVersion (for DELETED events of objects that stopped matching). Default: shallow copy of obj and its metadata. */
   withResourceVersion?(obj: KObject, revision: number): KObject;
   /** The object of a BOOKMARK event. Default: { kind, apiVersion (bookmarkType), metadata: { resourceVersion[, annotations] } }. */
@@ -242,8 +264,9 @@ export function cachedJson(obj: object): Buffer | undefined {
   return jsonOfObject.get(obj);
 }
 
-function objectOf(x: KObject | Entry): KObject {
-  return x instanceof Entry ? x.object : x;
+/** Record the JSON obj was just decoded from (what JSON.stringify(obj) gives), for cachedJson. obj must not change afterwards. */
+export function rememberJson(obj: object, bytes: Buffer): void {
+  jsonOfObject.set(obj, bytes);
 }
 
 /**
@@ -263,14 +286,6 @@ export function memoize<T>(owner: object, slot: string, compute: () => T): T {
 }
 
 // ------------------------------------------------------------------------------------------ helpers
-
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-  }
-  return v;
-}
 
 /** Compare strings in UTF-8 byte order (storage key order) without encoding them. */
 export function compareKeys(a: string, b: string): number {
@@ -296,10 +311,25 @@ const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 // ------------------------------------------------------------------------------------------ internals
 
+interface EntryAttrs {
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+  readonly labels: Readonly<Record<string, string>> | undefined;
+  readonly fields: Readonly<Record<string, string>> | undefined;
+}
+
+interface EntryHost {
+  decodeJson(bytes: Buffer): KObject;
+  fieldsOf(obj: KObject): Readonly<Record<string, string>> | undefined;
+}
+
 /**
- * One cached object version. It starts decoded; once a LIST has encoded it (json()), the cache keeps only
- * its JSON bytes, about its serialized size instead of ~1.3× for the decoded form plus the bytes, and
- * decodes again on use (kept weakly: until the next GC, readers share one decoded copy).
+ * One cached object version, held either decoded or as its JSON bytes only: about its serialized size
+ * instead of ~1.3× for the decoded form plus the bytes, and nothing for the garbage collector to trace.
+ * An entry made from a stored value the store can render as JSON without decoding (encodeStored) is held as
+ * bytes from the start; a decoded one turns into bytes once something encodes it (json(): a LIST, a JSON
+ * watch event). A held-as-bytes object is decoded again on use and kept weakly: until the next GC, readers
+ * share one decoded copy.
  */
 class Entry implements CachedObject {
   /**
@@ -312,30 +342,36 @@ class Entry implements CachedObject {
   private obj: KObject | undefined;
   private bytes: Buffer | undefined;
   private weak: WeakRef<KObject> | undefined;
-  // Once only the bytes are kept: what metadata-only filters read (see selectable).
-  private name: string | undefined;
-  private namespace: string | undefined;
-  private labels: Readonly<Record<string, string>> | undefined;
-  private fields: Readonly<Record<string, string>> | undefined;
+  /** What filters read, kept beside the bytes (kube's attrs); taken at the first decode. */
+  private attrs: EntryAttrs | undefined;
 
   constructor(
     readonly key: string,
     readonly modRevision: number,
-    obj: KObject,
-    private readonly cache: { decodeJson(bytes: Buffer): KObject; fieldsOf(obj: KObject): Readonly<Record<string, string>> | undefined },
+    src: KObject | StoredJson,
+    private readonly host: EntryHost,
   ) {
-    this.obj = obj;
-    this.apiVersion = obj.apiVersion;
-    this.kind = obj.kind;
+    if (src.bytes instanceof Buffer) {
+      const j = src as StoredJson;
+      this.bytes = j.bytes;
+      this.apiVersion = j.apiVersion;
+      this.kind = j.kind;
+    } else {
+      const o = src as KObject;
+      this.obj = o;
+      this.apiVersion = o.apiVersion;
+      this.kind = o.kind;
+    }
   }
 
   get object(): KObject {
     if (this.obj !== undefined) return this.obj;
     let o = this.weak?.deref();
     if (o === undefined) {
-      o = this.cache.decodeJson(this.bytes!);
+      o = this.host.decodeJson(this.bytes!);
       jsonOfObject.set(o, this.bytes!);
       this.weak = new WeakRef(o);
+      this.attrs ??= this.attrsOf(o);
     }
     return o;
   }
@@ -345,22 +381,62 @@ class Entry implements CachedObject {
       const o = this.obj!;
       this.bytes = Buffer.from(JSON.stringify(o));
       jsonOfObject.set(o, this.bytes);
-      this.name = o.metadata?.name;
-      this.namespace = o.metadata?.namespace;
-      this.labels = o.metadata?.labels;
-      this.fields = this.cache.fieldsOf(o);
+      this.attrs = this.attrsOf(o);
       // Not even a weak reference: it would outlive the object in every entry.
       this.obj = undefined;
     }
     return this.bytes;
   }
 
-  /** Does this object pass filter? Objects kept as JSON are decoded only when what the entry keeps does not tell. */
+  /** The bytes when the entry holds the object as JSON (without encoding a decoded one). */
+  heldJson(): Buffer | undefined {
+    return this.obj === undefined ? this.bytes : undefined;
+  }
+
+  private attrsOf(o: KObject): EntryAttrs {
+    const m = o.metadata;
+    return { name: m?.name, namespace: m?.namespace, labels: m?.labels, fields: this.host.fieldsOf(o) };
+  }
+
+  /** Does this object pass filter? Objects held as JSON are decoded only when what the entry keeps does not tell. */
   matches(filter: CacheFilter): boolean {
     if (this.obj !== undefined) return filter(this.obj);
-    if (filter.metadataOnly) return filter({ apiVersion: this.apiVersion, kind: this.kind, metadata: { name: this.name, namespace: this.namespace, labels: this.labels } });
-    if (filter.select && this.fields) return filter.select(this.labels, this.fields);
+    const a = this.attrs;
+    if (a === undefined) return filter(this.object);
+    if (filter.metadataOnly) return filter({ apiVersion: this.apiVersion, kind: this.kind, metadata: { name: a.name, namespace: a.namespace, labels: a.labels } });
+    if (filter.select && a.fields) return filter.select(a.labels, a.fields);
     return filter(this.object);
+  }
+}
+
+/** A watch event as watchers receive it: its object decoded only if read (see Entry). */
+class CacheEvent implements WatchCacheEvent {
+  readonly initialEventsEnd?: boolean;
+  constructor(
+    readonly type: CacheEventType,
+    private readonly src: Entry | KObject,
+    readonly revision: number,
+    readonly key: string,
+    initialEventsEnd?: boolean,
+  ) {
+    if (initialEventsEnd) this.initialEventsEnd = true;
+    Object.freeze(this);
+  }
+
+  get object(): KObject {
+    return this.src instanceof Entry ? this.src.object : this.src;
+  }
+
+  get apiVersion(): string | undefined {
+    return this.src instanceof Entry ? this.src.apiVersion : this.src.apiVersion;
+  }
+
+  get kind(): string | undefined {
+    return this.src instanceof Entry ? this.src.kind : this.src.kind;
+  }
+
+  json(): Buffer | undefined {
+    return this.src instanceof Entry ? this.src.json() : undefined;
   }
 }
 
@@ -369,9 +445,9 @@ interface StoredEvent {
   readonly key: string;
   readonly revision: number;
   /** PUT: the new object; DELETE: the last state with the deletion revision. */
-  readonly object: KObject;
-  /** The object before this event (absent for creations): its cache entry, decoded only when needed. */
-  readonly prev?: KObject | Entry;
+  readonly entry: Entry;
+  /** The object before this event (absent for creations), decoded only when needed. */
+  readonly prev?: Entry;
   readonly at: number;
   // Shared per-variant events, created on first use.
   addedEv?: WatchCacheEvent;
@@ -537,7 +613,7 @@ class CacheWatcher implements CacheWatchHandle {
         if (this.filter && !e.matches(this.filter)) continue;
         let ev = e.added?.deref();
         if (ev === undefined) {
-          ev = this.cache.makeEvent('ADDED', e.object, e.modRevision, e.key);
+          ev = new CacheEvent('ADDED', e, e.modRevision, e.key);
           e.added = new WeakRef(ev);
         }
         return ev;
@@ -723,9 +799,8 @@ export class WatchCache {
         const entries: Entry[] = [];
         this.byKey.clear();
         for (const kv of res.items) {
-          const obj = this.safeDecode(kv);
-          if (obj === undefined) continue;
-          const e = new Entry(kv.key, kv.modRevision, obj, this);
+          const e = this.entryOf(kv);
+          if (e === undefined) continue;
           entries.push(e);
           this.byKey.set(kv.key, e);
         }
@@ -826,9 +901,11 @@ export class WatchCache {
     }
   }
 
-  private safeDecode(kv: KeyValue): KObject | undefined {
+  /** A stored value as a cache entry: held as JSON when the store can render it so, else decoded; undefined when unreadable. */
+  private entryOf(kv: KeyValue): Entry | undefined {
     try {
-      return this.decodeKv(kv);
+      const json = this.opts.encodeStored?.(kv);
+      return new Entry(kv.key, kv.modRevision, json ?? this.decodeKv(kv), this);
     } catch (err) {
       this.report(err);
       return undefined;
@@ -843,20 +920,20 @@ export class WatchCache {
     // transaction (etcd-batch.ts), which etcd delivers in the same watch response.
     if (ev.revision < this.rev) return;
     const key = ev.kv.key;
-    let prev: KObject | Entry | undefined = this.byKey.get(key);
-    if (prev === undefined && ev.prevKv !== undefined) prev = this.safeDecode(ev.prevKv);
+    let prev: Entry | undefined = this.byKey.get(key);
+    if (prev === undefined && ev.prevKv !== undefined) prev = this.entryOf(ev.prevKv);
     let se: StoredEvent | undefined;
     if (ev.type === 'DELETE') {
-      const obj = this.safeDecode(ev.kv.modRevision === ev.revision ? ev.kv : { ...ev.kv, modRevision: ev.revision });
+      const gone = this.entryOf(ev.kv.modRevision === ev.revision ? ev.kv : { ...ev.kv, modRevision: ev.revision });
       this.removeEntry(key);
-      if (obj !== undefined) se = { kind: 'DELETE', key, revision: ev.revision, object: obj, prev: prev ?? obj, at: this.now() };
+      if (gone !== undefined) se = { kind: 'DELETE', key, revision: ev.revision, entry: gone, prev: prev ?? gone, at: this.now() };
     } else {
-      const obj = this.safeDecode(ev.kv);
-      if (obj === undefined) {
+      const e = this.entryOf(ev.kv);
+      if (e === undefined) {
         this.removeEntry(key); // unreadable: better absent than stale
       } else {
-        this.upsertEntry(new Entry(key, ev.kv.modRevision, obj, this));
-        se = { kind: 'PUT', key, revision: ev.revision, object: obj, prev, at: this.now() };
+        this.upsertEntry(e);
+        se = { kind: 'PUT', key, revision: ev.revision, entry: e, prev, at: this.now() };
       }
     }
     this.rev = ev.revision;
@@ -959,25 +1036,19 @@ export class WatchCache {
       cur = se.kind === 'PUT';
       old = se.prev !== undefined;
     } else {
-      cur = se.kind === 'PUT' && filter(se.object);
-      old = se.prev !== undefined && (se.prev instanceof Entry ? se.prev.matches(filter) : filter(se.prev));
+      cur = se.kind === 'PUT' && se.entry.matches(filter);
+      old = se.prev !== undefined && se.prev.matches(filter);
     }
-    if (cur && old) return (se.modifiedEv ??= this.makeEvent('MODIFIED', se.object, se.revision, se.key));
-    if (cur) return (se.addedEv ??= this.makeEvent('ADDED', se.object, se.revision, se.key));
+    if (cur && old) return (se.modifiedEv ??= new CacheEvent('MODIFIED', se.entry, se.revision, se.key));
+    if (cur) return (se.addedEv ??= new CacheEvent('ADDED', se.entry, se.revision, se.key));
     if (old) {
       if (se.deletedEv === undefined) {
-        const obj = se.kind === 'DELETE' ? se.object : this.withRv(objectOf(se.prev!), se.revision);
-        se.deletedEv = this.makeEvent('DELETED', obj, se.revision, se.key);
+        const src = se.kind === 'DELETE' ? se.entry : this.withRv(se.prev!.object, se.revision);
+        se.deletedEv = new CacheEvent('DELETED', src, se.revision, se.key);
       }
       return se.deletedEv;
     }
     return undefined;
-  }
-
-  /** @internal */
-  makeEvent(type: CacheEventType, object: KObject, revision: number, key: string, initialEventsEnd?: boolean): WatchCacheEvent {
-    const ev: WatchCacheEvent = initialEventsEnd ? { type, object, revision, key, initialEventsEnd } : { type, object, revision, key };
-    return Object.freeze(ev);
   }
 
   private bookmarkEvent(revision: number, initialEventsEnd: boolean): WatchCacheEvent {
@@ -988,7 +1059,7 @@ export class WatchCache {
       if (initialEventsEnd) meta.annotations = { 'k8s.io/initial-events-end': 'true' };
       obj = { ...(this.opts.bookmarkType ?? {}), metadata: meta };
     }
-    return this.makeEvent('BOOKMARK', deepFreeze(obj), revision, '', initialEventsEnd || undefined);
+    return new CacheEvent('BOOKMARK', deepFreeze(obj), revision, '', initialEventsEnd);
   }
 
   // ---------------------------------------------------------------- freshness

@@ -12,6 +12,7 @@
 //           → cap of 10 Update managers ("ancient-changes")
 // A pure library: no storage, no HTTP. The store calls recordUpdate on create, update, patch
 // (JSON, merge, strategic) and their status variants, and serverSideApply on apply patches.
+import { deepFreeze } from '../../util/freeze.js';
 import { StatusError, badRequest } from '../../api/errors.js';
 import type { KObject, ManagedFieldsEntry } from '../../api/types.js';
 import { ApplyConflicts, conflictError, type Conflict } from './conflict.js';
@@ -113,6 +114,18 @@ function withoutManagedFields<T>(o: T): T {
   const m = metaOf(c);
   if (m) delete m['managedFields'];
   return c;
+}
+
+const emptyViews = new WeakMap<TypeResolver, unknown>();
+
+/** The type's empty object for read-only use (comparisons), built once per type. */
+function emptyView(types: TypeResolver): unknown {
+  let v = emptyViews.get(types);
+  if (v === undefined) {
+    v = deepFreeze(types.emptyObject());
+    emptyViews.set(types, v);
+  }
+  return v;
 }
 
 /**
@@ -306,19 +319,24 @@ function runUpdate(o: UpdaterOptions, live: unknown, next: unknown, managed: Man
  */
 export function recordUpdate(old: KObject | undefined, next: KObject, types: TypeResolver, opts: UpdateOptions): KObject {
   const out = structuredClone(next);
+  setManagedFields(out, managedFieldsAfterUpdate(old, next, types, opts));
+  return out;
+}
+
+/**
+ * recordUpdate's managedFields for `next`, without copying it (the store's path): the entries to set, or
+ * undefined when the object is to have none.
+ */
+export function managedFieldsAfterUpdate(old: KObject | undefined, next: KObject, types: TypeResolver, opts: UpdateOptions): ManagedFieldsEntry[] | undefined {
   try {
     const managed = decodeLiveOrNew(old, next, !!opts.subresource);
-    setManagedFields(out, undefined);
-    const liveUid = old?.metadata?.uid;
-    if (managed.fields.size === 0 && old && liveUid) return out;
+    if (managed.fields.size === 0 && old && old.metadata?.uid) return undefined;
     // compare only reads both sides: views, not copies.
-    const live = old ? viewWithoutManagedFields(old) : types.emptyObject();
-    runUpdate(updaterOptions(types, opts.resetFields), live, out, managed, opts);
-    setManagedFields(out, encodeManagedFields(managed));
-    return out;
+    const live = old ? viewWithoutManagedFields(old) : emptyView(types);
+    runUpdate(updaterOptions(types, opts.resetFields), live, viewWithoutManagedFields(next), managed, opts);
+    return encodeManagedFields(managed);
   } catch {
-    setManagedFields(out, undefined);
-    return out;
+    return undefined;
   }
 }
 
@@ -343,7 +361,7 @@ function applyCore(
   const live = withoutManagedFields(liveIn);
   // skipNonApplied: an object without managedFields gets a "before-first-apply" owner of everything it has
   if (managed.fields.size === 0) {
-    runUpdate(o, types.emptyObject(), live, managed, { manager: BEFORE_FIRST_APPLY, apiVersion: opts.apiVersion, subresource: opts.subresource, now: opts.now });
+    runUpdate(o, emptyView(types), live, managed, { manager: BEFORE_FIRST_APPLY, apiVersion: opts.apiVersion, subresource: opts.subresource, now: opts.now });
   }
   const id = managerIdentifier({ manager: managerName(opts.manager), operation: 'Apply', ...(opts.subresource ? { subresource: opts.subresource } : {}) });
 
