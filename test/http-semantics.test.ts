@@ -190,6 +190,15 @@ describe('errors', () => {
 });
 
 describe('request bodies and query parsing', () => {
+  it('a body over 3 MiB is refused with 413 RequestEntityTooLarge, and nothing is created', async () => {
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'huge' }, data: { k: 'x'.repeat(3 * 1024 * 1024) } });
+    const r = await http('POST', CM, { body, headers: JSON_CT });
+    assert.equal(r.status, 413, r.text);
+    const st = r.json<{ kind: string; reason: string; message: string; code: number }>();
+    assert.deepEqual([st.kind, st.reason, st.message, st.code], ['Status', 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728', 413]);
+    assert.equal((await http('GET', `${CM}/huge`)).status, 404);
+  });
+
   it('a body without Content-Type is JSON', async () => {
     const r = await http('POST', CM, { body: JSON.stringify({ metadata: { name: 'noct' } }) });
     assert.equal(r.status, 201, r.text);

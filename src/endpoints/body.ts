@@ -51,9 +51,13 @@ export async function decodeObjectBody(req: Req, expectedKind?: string): Promise
 export async function decodeWriteBody(req: Req, expectedKind?: string): Promise<{ obj: KObject | undefined; duplicates: string[] }> {
   const raw = await readBody(req);
   const ct = contentTypeOf(header(req, 'content-type'));
-  const obj = decodeRaw(raw, ct, expectedKind);
-  const duplicates = obj && (ct === 'application/json' || ct === '*/*') ? duplicateJsonFields(raw.toString('utf8')) : [];
-  return { obj, duplicates };
+  if (raw.length === 0) return { obj: undefined, duplicates: [] };
+  if (ct === 'application/json' || ct === '*/*') {
+    const text = raw.toString('utf8');
+    const obj = objectBody(parseJsonText(text));
+    return { obj, duplicates: obj ? duplicateJsonFields(text) : [] };
+  }
+  return { obj: decodeRaw(raw, ct, expectedKind), duplicates: [] };
 }
 
 function decodeRaw(raw: Buffer, ct: string, expectedKind?: string): KObject | undefined {
@@ -63,6 +67,11 @@ function decodeRaw(raw: Buffer, ct: string, expectedKind?: string): KObject | un
   if (ct === 'application/json' || ct === '*/*' || ct === 'text/plain') v = parseJsonText(raw.toString('utf8'));
   else if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml') v = parseYamlText(raw.toString('utf8'));
   else throw unsupported(ct, OBJECT_TYPES);
+  return objectBody(v);
+}
+
+/** A decoded body as an object: undefined for null; a Go-style unmarshal error for anything but an object. */
+function objectBody(v: unknown): KObject | undefined {
   if (v === null || v === undefined) return undefined;
   if (!isObject(v)) throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   return v as KObject;

@@ -69,77 +69,114 @@ export function enforceFieldValidation(mode: FieldValidation, unknown: string[],
 /** Paths of keys that appear twice in one JSON object of the text (JSON.parse silently keeps the last). */
 export function duplicateJsonFields(text: string): string[] {
   const out: string[] = [];
+  // The path to the current value, one segment per level; joined only when a duplicate is found.
+  const segs: string[] = [];
   let i = 0;
   const n = text.length;
   const ws = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+    for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
   };
-  const str = (): string => {
+  /** Moves i past the string starting at i (a quote). */
+  const skipString = (): void => {
+    let j = text.indexOf('"', i + 1);
+    for (;;) {
+      if (j < 0) {
+        i = n;
+        return;
+      }
+      let k = j - 1;
+      while (text.charCodeAt(k) === 92) k--;
+      // An even number of backslashes before the quote: it ends the string.
+      if ((j - 1 - k) % 2 === 0) break;
+      j = text.indexOf('"', j + 1);
+    }
+    i = j + 1;
+  };
+  const key = (): string => {
     const start = i;
-    i++;
-    while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
+    skipString();
+    const raw = text.slice(start + 1, i - 1);
+    if (!raw.includes('\\')) return raw;
     try {
       return JSON.parse(text.slice(start, i)) as string;
     } catch {
-      return text.slice(start + 1, i - 1);
+      return raw;
     }
   };
-  const value = (path: string, depth: number): void => {
+  const pathOf = (): string => {
+    let p = '';
+    for (const s of segs) p = s.startsWith('[') || p === '' ? p + s : `${p}.${s}`;
+    return p;
+  };
+  const value = (depth: number): void => {
     ws();
     if (depth > 200) return;
-    const c = text[i];
-    if (c === '{') {
+    const c = text.charCodeAt(i);
+    if (c === 123 /* { */) {
       i++;
-      const seen = new Set<string>();
+      let seen: Set<string> | undefined;
+      let first: string | undefined;
       ws();
-      if (text[i] === '}') {
+      if (text.charCodeAt(i) === 125) {
         i++;
         return;
       }
       while (i < n) {
         ws();
-        if (text[i] !== '"') return;
-        const key = str();
-        const p = path ? `${path}.${key}` : key;
-        if (seen.has(key)) out.push(p);
-        seen.add(key);
+        if (text.charCodeAt(i) !== 34) return;
+        const k = key();
+        segs.push(k);
+        // Most objects are small: a Set only from the second key on.
+        if (first === undefined) first = k;
+        else {
+          seen ??= new Set([first]);
+          if (seen.has(k)) out.push(pathOf());
+          seen.add(k);
+        }
         ws();
-        if (text[i] !== ':') return;
+        if (text.charCodeAt(i) !== 58) {
+          segs.pop();
+          return;
+        }
         i++;
-        value(p, depth + 1);
+        value(depth + 1);
+        segs.pop();
         ws();
-        if (text[i] === ',') {
+        const d = text.charCodeAt(i);
+        if (d === 44) {
           i++;
           continue;
         }
-        if (text[i] === '}') i++;
+        if (d === 125) i++;
         return;
       }
-    } else if (c === '[') {
+    } else if (c === 91 /* [ */) {
       i++;
       let idx = 0;
       ws();
-      if (text[i] === ']') {
+      if (text.charCodeAt(i) === 93) {
         i++;
         return;
       }
       while (i < n) {
-        value(`${path}[${idx++}]`, depth + 1);
+        segs.push(`[${idx++}]`);
+        value(depth + 1);
+        segs.pop();
         ws();
-        if (text[i] === ',') {
+        const d = text.charCodeAt(i);
+        if (d === 44) {
           i++;
           continue;
         }
-        if (text[i] === ']') i++;
+        if (d === 93) i++;
         return;
       }
-    } else if (c === '"') {
-      str();
+    } else if (c === 34) {
+      skipString();
     } else {
-      while (i < n && !',}] \n\r\t'.includes(text[i]!)) i++;
+      for (let d = text.charCodeAt(i); i < n && d !== 44 && d !== 125 && d !== 93 && d !== 32 && d !== 10 && d !== 13 && d !== 9; d = text.charCodeAt(++i));
     }
   };
-  value('', 0);
+  value(0);
   return out;
 }
