@@ -263,6 +263,27 @@ describe('request bodies and query parsing', () => {
 });
 
 describe('lists', () => {
+  it('one object reads the same byte for byte from its create, GET, LIST and watch, metadata in Go order', async () => {
+    const w = await http.stream(`${CM}?watch=1&fieldSelector=metadata.name%3Dsame-bytes`);
+    const created = await http('POST', CM, { body: JSON.stringify({ metadata: { name: 'same-bytes', labels: { a: 'b' } }, data: { k: 'v\u00e9' } }), headers: JSON_CT });
+    assert.equal(created.status, 201, created.text);
+    const text = created.text.trimEnd();
+    const meta = (JSON.parse(text) as { metadata: Record<string, unknown> }).metadata;
+    assert.deepEqual(Object.keys(meta), ['name', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'labels', 'managedFields']);
+    assert.equal((await http('GET', `${CM}/same-bytes`)).text.trimEnd(), text);
+    for (const q of ['', '?resourceVersion=0']) {
+      const list = (await http('GET', `${CM}${q}`)).text;
+      assert.ok(list.includes(`,${text}`) || list.includes(`[${text}`), `LIST${q} carries the same bytes`);
+    }
+    const [line] = await w.waitFor(1);
+    w.stop();
+    assert.equal(line, `{"type":"ADDED","object":${text}}`);
+    // Its resourceVersion is the stored one: an update that sends it back is not a conflict.
+    const put = await http('PUT', `${CM}/same-bytes`, { body: JSON.stringify({ ...JSON.parse(text), data: { k: '2' } }), headers: JSON_CT });
+    assert.equal(put.status, 200, put.text);
+    assert.equal((await http('GET', `${CM}/same-bytes`)).text, put.text);
+  });
+
   it('limit/continue pages with remainingItemCount, and a bad continue token is 400', async () => {
     for (const n of ['pg-a', 'pg-b', 'pg-c']) await createCM(n, { labels: { pg: 'x' } });
     const p1 = (await http('GET', `${CM}?limit=2&labelSelector=pg%3Dx`)).json<{ items: { metadata: { name: string } }[]; metadata: { continue: string; remainingItemCount?: number } }>();

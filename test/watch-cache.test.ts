@@ -567,6 +567,50 @@ describe('WatchCache', () => {
     assert.deepEqual((await cache.list()).items.map((o) => o.metadata?.labels?.app), ['db', 'web', undefined]);
   });
 
+  it('holds objects the store renders as JSON (encodeStored) as bytes from the start, decoding only where read', async () => {
+    let rendered = 0;
+    const encodeStored = (kv: KeyValue) => {
+      rendered++;
+      const o = decode(kv);
+      return { bytes: Buffer.from(JSON.stringify(o)), apiVersion: o.apiVersion!, kind: o.kind! };
+    };
+    const { inner, start } = await setup({ encodeStored });
+    await inner.create(key('n', 'a'), cm('n', 'a', { app: 'web' }, { v: '1' }));
+    await inner.create(key('n', 'b'), cm('n', 'b', { app: 'db' }));
+    const cache = await start();
+    const w = await watch(cache, { fromRevision: cache.revision });
+    const rc = await inner.create(key('n', 'c'), cm('n', 'c', { app: 'web' }));
+    await waitFor(() => w.events.length === 1);
+    assert.equal(rendered, 3);
+    assert.equal(cache.stats.decodes, 0, 'decode is never called');
+    assert.equal(cache.stats.jsonDecodes, 0);
+    // A JSON watcher and a JSON LIST copy the rendered bytes.
+    const ev = w.events[0]!;
+    assert.equal(ev.json()?.toString(), JSON.stringify(decode({ key: key('n', 'c'), value: cm('n', 'c', { app: 'web' }), createRevision: rc.modRevision, modRevision: rc.modRevision })));
+    assert.deepEqual([ev.apiVersion, ev.kind], ['v1', 'ConfigMap']);
+    const list = await cache.list();
+    assert.deepEqual(list.entries.map((e) => JSON.parse(e.json().toString()).metadata.name), ['a', 'b', 'c']);
+    assert.equal(list.entries[2]!.json(), ev.json(), 'the event and the LIST share the entry\'s bytes');
+    assert.equal(cache.stats.jsonDecodes, 0);
+    // Reading the object decodes it (frozen, its bytes known); a selector decodes each object once, then uses what is kept.
+    assert.equal(ev.object.metadata?.resourceVersion, String(rc.modRevision));
+    assert.ok(Object.isFrozen(ev.object));
+    assert.equal(cachedJson(ev.object), ev.json());
+    const web = (o: KObject) => o.metadata?.labels?.app === 'web';
+    const byLabel = Object.assign(web, { metadataOnly: true });
+    assert.deepEqual((await cache.list({ filter: byLabel })).entries.map((e) => e.key), [key('n', 'a'), key('n', 'c')]);
+    const decodedOnce = cache.stats.jsonDecodes;
+    assert.ok(decodedOnce >= 2 && decodedOnce <= 3, `decodes ${decodedOnce}`);
+    assert.deepEqual((await cache.list({ filter: byLabel })).entries.map((e) => e.key), [key('n', 'a'), key('n', 'c')]);
+    assert.equal(cache.stats.jsonDecodes, decodedOnce, 'labels kept after the first decode');
+    // Deletion carries the last state, rendered from the deleted value.
+    const del = await inner.delete(key('n', 'a'));
+    await waitFor(() => w.events.length === 2);
+    assert.deepEqual(summary(w.events), [`ADDED c@${rc.modRevision}`, `DELETED a@${del.modRevision}`]);
+    assert.deepEqual(w.events[1]!.object.data, { v: '1' });
+    assert.equal(JSON.parse(w.events[1]!.json()!.toString()).metadata.resourceVersion, String(del.modRevision));
+  });
+
   it('memoize on the event: one encoder call per event per format, not per watcher', async () => {
     const { inner, start } = await setup();
     const cache = await start();

@@ -389,8 +389,21 @@ export class GenericStore {
    * object, e.g. custom resources' defaulting); see WatchCacheOptions.encodeStored.
    */
   encodeStored(kv: KeyValue): StoredJson | undefined {
-    return this.cfg.onRead ? undefined : storedJson(kv);
+    if (this.cfg.onRead) return undefined;
+    // Events come in revision order: older renderings were for events that arrived before their write's answer.
+    for (const [rev, w] of this.writtenJson) {
+      if (rev > kv.modRevision) break;
+      this.writtenJson.delete(rev);
+      if (rev === kv.modRevision && w.key === kv.key) return w.json;
+    }
+    return storedJson(kv);
   }
+
+  /**
+   * The JSON of values this server just wrote, by revision, until the watch cache takes them (encodeStored):
+   * the response and the cache entry share one rendering. Bounded: cleared when no cache takes them.
+   */
+  private readonly writtenJson = new Map<number, { key: string; json: StoredJson }>();
 
   /**
    * What a write answers with: decodeA(kv, scope), and when the stored JSON is the client's object (its
@@ -402,6 +415,10 @@ export class GenericStore {
     if (json === undefined || json.kind !== scope.resource.kind || json.apiVersion !== apiVersionOf(scope.resource.group, scope.resource.version)) return this.decodeA(kv, scope);
     const obj = JSON.parse(json.bytes.toString()) as KObject;
     rememberJson(obj, json.bytes);
+    if (this.cfg.cache) {
+      if (this.writtenJson.size >= 4096) this.writtenJson.clear();
+      this.writtenJson.set(kv.modRevision, { key: kv.key, json });
+    }
     return obj;
   }
 
