@@ -190,7 +190,10 @@ export class ResourceHandler {
   // ------------------------------------------------------------------ verbs
 
   private async get(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
-    this.output(ctx, served);
+    if (this.output(ctx, served).format === 'json') {
+      const bytes = await served.store.getJson(scope, ctx.info.name!);
+      if (bytes) return writeRawJson(ctx.res, 200, Buffer.concat([bytes, NEWLINE]), ctx.warnings);
+    }
     const obj = await served.store.get(scope, ctx.info.name!);
     this.writeObject(ctx, served, 200, obj);
   }

@@ -536,6 +536,24 @@ export class GenericStore {
     return hit ?? this.getRaw(namespace, name);
   }
 
+  /**
+   * get()'s answer as JSON bytes, when the watch cache holds the object in the client's version (no decoding);
+   * undefined when get() must answer.
+   */
+  async getJson(scope: RequestScope, name: string): Promise<Buffer | undefined> {
+    const cache = this.cacheFor(scope);
+    if (!cache) return undefined;
+    try {
+      const hit = await cache.getEntry(this.key(scope.namespace, name), 'consistent');
+      if (!hit) throw notFound(this.grOf(scope), name);
+      if (hit.kind !== scope.resource.kind || hit.apiVersion !== apiVersionOf(scope.resource.group, scope.resource.version)) return undefined;
+      return hit.json();
+    } catch (e) {
+      if (e instanceof TooLargeResourceVersionError || e instanceof CacheNotReadyError) return undefined;
+      throw e;
+    }
+  }
+
   async get(scope: RequestScope, name: string): Promise<KObject> {
     const key = this.key(scope.namespace, name);
     const cache = this.cacheFor(scope);

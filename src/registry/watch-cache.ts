@@ -1255,10 +1255,15 @@ export class WatchCache {
 
   /** GET from memory after the cache reached minRevision (undefined = any). Undefined when absent. */
   async get(key: string, minRevision?: number | 'consistent'): Promise<{ object: KObject; revision: number } | undefined> {
+    const e = await this.getEntry(key, minRevision);
+    return e ? { object: e.object, revision: this.rev } : undefined;
+  }
+
+  /** get() as the cache holds the object (its JSON without decoding it, see CachedObject). */
+  async getEntry(key: string, minRevision?: number | 'consistent'): Promise<CachedObject | undefined> {
     if (minRevision !== undefined && minRevision !== 0) await this.waitForRevision(minRevision);
     else await this.waitReady(this.freshTimeoutMs);
-    const e = this.byKey.get(key);
-    return e ? { object: e.object, revision: this.rev } : undefined;
+    return this.byKey.get(key);
   }
 
   // ---------------------------------------------------------------- watch
