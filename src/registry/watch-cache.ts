@@ -1,6 +1,7 @@
 // A watch cache for one stored resource (one storage key prefix), after kube-apiserver's cacher
 // (k8s.io/apiserver/pkg/storage/cacher): one storage list + one storage watch feed an in-memory copy of
-// every current object (decoded once, frozen, shared) and a bounded history of recent events. LISTs
+// every current object (as its JSON bytes, or decoded once, frozen and shared) and a bounded history of
+// recent events. LISTs
 // are answered from memory once the cache has caught up with the requested revision; WATCHes replay
 // history and then follow live events, N watchers costing one storage watch.
 //
@@ -8,7 +9,8 @@
 // (and the same frozen object), so the HTTP layer can serialize it once per output format with
 // memoize() on the event, whatever the number of watchers. Encodings are memoized on
 // events (kept as long as the history keeps them), never on the cached objects: the cache holds each
-// object once, decoded or (after a LIST wrote it) as its JSON bytes only (see Entry).
+// object once, as its JSON bytes only (from the start when the store can render stored values as JSON,
+// else once something encoded it) or decoded (see Entry).
 //
 // Semantics follow kube 1.32:
 // - history covers (coveredFrom, revision]; older starting points get "too old resource version: X (Y)"
@@ -47,8 +49,9 @@ export interface WatchCacheEvent {
   readonly apiVersion: string | undefined;
   readonly kind: string | undefined;
   /**
-   * The object's JSON (what JSON.stringify(object) gives), when the cache holds the object as JSON: then
-   * `object` is decoded only if read. Undefined for objects the cache holds decoded.
+   * The object's JSON (what JSON.stringify(object) gives) for events of cached objects: the bytes the cache
+   * holds (then `object` is decoded only if read), encoded once for an object it held decoded. Undefined for
+   * bookmarks and for DELETED events of objects that stopped matching a selector.
    */
   json(): Buffer | undefined;
 }
@@ -351,6 +354,7 @@ class Entry implements CachedObject {
     src: KObject | StoredJson,
     private readonly host: EntryHost,
   ) {
+    // A KObject has no Buffer-valued `bytes`.
     if (src.bytes instanceof Buffer) {
       const j = src as StoredJson;
       this.bytes = j.bytes;
@@ -388,11 +392,6 @@ class Entry implements CachedObject {
     return this.bytes;
   }
 
-  /** The bytes when the entry holds the object as JSON (without encoding a decoded one). */
-  heldJson(): Buffer | undefined {
-    return this.obj === undefined ? this.bytes : undefined;
-  }
-
   private attrsOf(o: KObject): EntryAttrs {
     const m = o.metadata;
     return { name: m?.name, namespace: m?.namespace, labels: m?.labels, fields: this.host.fieldsOf(o) };
@@ -428,11 +427,11 @@ class CacheEvent implements WatchCacheEvent {
   }
 
   get apiVersion(): string | undefined {
-    return this.src instanceof Entry ? this.src.apiVersion : this.src.apiVersion;
+    return this.src.apiVersion;
   }
 
   get kind(): string | undefined {
-    return this.src instanceof Entry ? this.src.kind : this.src.kind;
+    return this.src.kind;
   }
 
   json(): Buffer | undefined {
