@@ -106,7 +106,12 @@ function bgKubectl(kubeconfigPath: string, args: string[]): Bg {
       ok({ code, stdout, stderr });
     }),
   );
-  const lines = () => stdout.split('\n').filter((l) => l.length);
+  // Complete lines only while kubectl runs: it may flush a line in pieces.
+  const lines = () => {
+    const parts = stdout.split('\n');
+    if (!done) parts.pop();
+    return parts.filter((l) => l.length);
+  };
   return {
     lines,
     exit,
