@@ -31,8 +31,28 @@ export interface ManagerInfo {
   subresource?: string;
 }
 
+/** A bounded memo (a few managers write most objects): cleared when it grows past max. */
+function memo<V>(max: number): (key: string, compute: () => V) => V {
+  const m = new Map<string, V>();
+  return (key, compute) => {
+    let v = m.get(key);
+    if (v === undefined) {
+      if (m.size >= max) m.clear();
+      v = compute();
+      m.set(key, v);
+    }
+    return v;
+  };
+}
+
+const identifiers = memo<string>(1024);
+
 /** BuildManagerIdentifier: the JSON of the entry's identifying fields, in Go's field order. */
 export function managerIdentifier(info: ManagerInfo): string {
+  return identifiers(`${info.manager}\x00${info.operation}\x00${info.apiVersion ?? ''}\x00${info.subresource ?? ''}`, () => buildManagerIdentifier(info));
+}
+
+function buildManagerIdentifier(info: ManagerInfo): string {
   const parts: string[] = [];
   if (info.manager) parts.push(`"manager":${goJsonString(info.manager)}`);
   parts.push(`"operation":${goJsonString(info.operation)}`);
@@ -41,7 +61,14 @@ export function managerIdentifier(info: ManagerInfo): string {
   return '{' + parts.join(',') + '}';
 }
 
-export function parseManagerIdentifier(id: string): ManagerInfo | undefined {
+const parsedIdentifiers = memo<ManagerInfo | null>(1024);
+
+/** The identifying fields of a manager identifier (shared: do not change the result); undefined when it is not JSON. */
+export function parseManagerIdentifier(id: string): Readonly<ManagerInfo> | undefined {
+  return parsedIdentifiers(id, () => parseIdentifier(id) ?? null) ?? undefined;
+}
+
+function parseIdentifier(id: string): ManagerInfo | undefined {
   try {
     const v = JSON.parse(id) as Record<string, unknown>;
     if (typeof v !== 'object' || v === null) return undefined;
@@ -142,6 +169,15 @@ export function encodeManagedFields(m: Managed): ManagedFieldsEntry[] | undefine
 }
 
 /** metav1.Time's JSON form: RFC 3339 in UTC, whole seconds. */
+let lastSecond = NaN;
+let lastText = '';
+
+/** RFC 3339 with second precision (Go's metav1.Time). */
 export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const s = Math.floor(d.getTime() / 1000);
+  if (s !== lastSecond) {
+    lastText = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = s;
+  }
+  return lastText;
 }
