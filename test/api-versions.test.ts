@@ -153,7 +153,7 @@ describe('one object, many versions', () => {
     assert.equal(h1, 'qwQve8ut294=');
     await s.stop();
     const db = new Database(join(dir, 'state.db'), { readonly: true });
-    const row = db.prepare('SELECT value FROM kv WHERE key = ?').get('/registry/horizontalpodautoscalers/default/v1hpa') as { value: string };
+    const row = db.prepare('SELECT l.value FROM kv JOIN log l ON l.rev = kv.mod_rev WHERE kv.key = ?').get('/registry/horizontalpodautoscalers/default/v1hpa') as { value: string };
     db.close();
     assert.equal((JSON.parse(row.value) as { apiVersion: string }).apiVersion, 'autoscaling/v2');
   });

@@ -254,6 +254,39 @@ function registerTests(): void {
       await s.close();
     });
 
+    it('migrates a schema version 1 database (value in kv and in the log) to one value per write', async () => {
+      const file = tmpDb();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const db = new Database(file);
+      db.exec(`
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE kv (id INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL);
+        CREATE UNIQUE INDEX kv_key ON kv (key);
+        CREATE TABLE log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, create_rev INTEGER NOT NULL,
+          prev_rev INTEGER NOT NULL, deleted INTEGER NOT NULL);
+        CREATE INDEX log_key_rev ON log (key, rev);
+        INSERT INTO meta (name, value) VALUES ('rev', 4), ('compacted', 0), ('compact_done', 0);
+        INSERT INTO kv (key, value, create_rev, mod_rev) VALUES ('/a', 'x2', 1, 3), ('/b', 'y', 2, 2);
+        INSERT INTO log VALUES (1, '/a', 'x1', 1, 0, 0), (2, '/b', 'y', 2, 0, 0), (3, '/a', 'x2', 1, 1, 0), (4, '/c', 'z', 4, 0, 0), (5, '/c', 'z', 4, 4, 1);
+        PRAGMA user_version = 1;
+      `);
+      db.close();
+      const s = SqliteStorage.open({ path: file });
+      assert.equal(await s.currentRevision(), 5);
+      assert.deepEqual((await s.list('/')).items, [
+        { key: '/a', value: 'x2', createRevision: 1, modRevision: 3 },
+        { key: '/b', value: 'y', createRevision: 2, modRevision: 2 },
+      ]);
+      assert.deepEqual((await s.list('/', { revision: 4 })).items.map((i) => `${i.key}=${i.value}`), ['/a=x2', '/b=y', '/c=z']);
+      const upd = await s.update('/b', 'y2', 2);
+      assert.deepEqual(await s.get('/b'), { key: '/b', value: 'y2', createRevision: 2, modRevision: upd.modRevision });
+      await s.close();
+      const raw = new Database(file, { readonly: true });
+      assert.deepEqual(raw.prepare('SELECT name FROM pragma_table_info(\'kv\')').pluck().all(), ['key', 'create_rev', 'mod_rev']);
+      assert.equal(raw.pragma('user_version', { simple: true }), 2);
+      raw.close();
+    });
+
     it('compacts automatically when configured', async () => {
       const s = SqliteStorage.open({ path: ':memory:', compactionIntervalMs: 20 });
       for (let i = 0; i < 10; i++) await s.create(`/a/${i}`, '');

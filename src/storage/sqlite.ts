@@ -135,18 +135,17 @@ function isBusy(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
+// kv holds each live key's revisions; its value is the log row at mod_rev (compaction only removes log rows
+// that a later row superseded, never a live key's current one), so every write stores its value once.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kv (
-  id INTEGER PRIMARY KEY,
-  key TEXT NOT NULL,
-  value TEXT NOT NULL,
+  key TEXT PRIMARY KEY,
   create_rev INTEGER NOT NULL,
   mod_rev INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS kv_key ON kv (key);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS log (
   rev INTEGER PRIMARY KEY,
   key TEXT NOT NULL,
@@ -160,24 +159,22 @@ INSERT OR IGNORE INTO meta (name, value) VALUES ('rev', 0), ('compacted', 0), ('
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
-// Databases written before schema version 1 keep kv as a WITHOUT ROWID table (plus an index kv_key_mod);
-// copy it into the rowid layout once, in one transaction. meta and log are unchanged.
-const MIGRATE_FROM_0 = `
-CREATE TABLE kv_v1 (
-  id INTEGER PRIMARY KEY,
-  key TEXT NOT NULL,
-  value TEXT NOT NULL,
-  create_rev INTEGER NOT NULL,
-  mod_rev INTEGER NOT NULL
-);
-INSERT INTO kv_v1 (key, value, create_rev, mod_rev) SELECT key, value, create_rev, mod_rev FROM kv ORDER BY key;
+// Databases written before schema version 2 keep the value in kv too (version 0 as a WITHOUT ROWID table
+// with an index kv_key_mod, version 1 with a rowid and a unique index kv_key). Migrated once, in one
+// transaction: a kv row whose value the log lacks (not expected) gets its log row first.
+const MIGRATE_TO_2 = `
+INSERT INTO log (rev, key, value, create_rev, prev_rev, deleted)
+  SELECT mod_rev, key, value, create_rev, 0, 0 FROM kv WHERE mod_rev NOT IN (SELECT rev FROM log);
+CREATE TABLE kv_v2 (key TEXT PRIMARY KEY, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO kv_v2 (key, create_rev, mod_rev) SELECT key, create_rev, mod_rev FROM kv;
 DROP INDEX IF EXISTS kv_key_mod;
+DROP INDEX IF EXISTS kv_key;
 DROP TABLE kv;
-ALTER TABLE kv_v1 RENAME TO kv;
+ALTER TABLE kv_v2 RENAME TO kv;
 `;
 
-/** The columns of a KeyValue, named as KeyValue names them, so rows need no copying. */
-const KV_COLS = 'key, value, create_rev AS createRevision, mod_rev AS modRevision';
+/** The current KeyValues (kv with its value from the log), columns named as KeyValue names them, so rows need no copying. */
+const CURRENT = 'SELECT kv.key AS key, l.value AS value, kv.create_rev AS createRevision, kv.mod_rev AS modRevision FROM kv JOIN log l ON l.rev = kv.mod_rev';
 
 type Stmt = Database.Statement;
 
@@ -231,13 +228,11 @@ export class SqliteStorage implements Storage {
     this.compacted = m.get('compacted') ?? 0;
     this.compactDone = m.get('compact_done') ?? 0;
 
-    this.sGet = db.prepare(`SELECT ${KV_COLS} FROM kv WHERE key = ?`);
+    this.sGet = db.prepare(`${CURRENT} WHERE kv.key = ?`);
     this.sSetMeta = db.prepare('UPDATE meta SET value = ? WHERE name = ?');
-    // The unique index does the existence check of a create.
-    this.sInsKv = db.prepare(
-      'INSERT INTO kv (key, value, create_rev, mod_rev) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
-    );
-    this.sUpdKv = db.prepare('UPDATE kv SET value = ?, mod_rev = ? WHERE key = ?');
+    // The primary key does the existence check of a create.
+    this.sInsKv = db.prepare('INSERT INTO kv (key, create_rev, mod_rev) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING');
+    this.sUpdKv = db.prepare('UPDATE kv SET mod_rev = ? WHERE key = ?');
     this.sDelKv = db.prepare('DELETE FROM kv WHERE key = ?');
     this.sInsLog = db.prepare(
       'INSERT INTO log (rev, key, value, create_rev, prev_rev, deleted) VALUES (?, ?, ?, ?, ?, ?)',
@@ -315,7 +310,7 @@ export class SqliteStorage implements Storage {
       const kv = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'kv'").pluck().get() as
         | string
         | undefined;
-      if (kv !== undefined && /WITHOUT\s+ROWID/i.test(kv)) db.exec(MIGRATE_FROM_0);
+      if (kv !== undefined && /\bvalue\b/i.test(kv)) db.exec(MIGRATE_TO_2);
       db.exec(SCHEMA);
     }).immediate();
   }
@@ -519,7 +514,7 @@ export class SqliteStorage implements Storage {
     const key = op.key;
     const rev = this.batchRev + 1;
     if (op.kind === CREATE) {
-      if (this.sInsKv.run(key, op.value, rev, rev).changes === 0) {
+      if (this.sInsKv.run(key, rev, rev).changes === 0) {
         op.err = new KeyExistsError(key);
         return;
       }
@@ -538,7 +533,7 @@ export class SqliteStorage implements Storage {
       return;
     }
     if (op.kind === UPDATE) {
-      this.sUpdKv.run(op.value, rev, key);
+      this.sUpdKv.run(rev, key);
       this.sInsLog.run(rev, key, op.value, cur.createRevision, cur.modRevision, 0);
       this.batchRev = rev;
       op.ev = {
@@ -580,7 +575,7 @@ export class SqliteStorage implements Storage {
     if (!past) {
       return count
         ? `SELECT count(*) AS n FROM kv WHERE ${range('key')}`
-        : `SELECT ${KV_COLS} FROM kv WHERE ${range('key')} ORDER BY key LIMIT @lim`;
+        : `${CURRENT} WHERE ${range('kv.key')} ORDER BY kv.key LIMIT @lim`;
     }
     // Keys untouched since @rev read from kv; keys written after @rev take their newest log row at
     // or below @rev (found through the (key, rev) index), which compaction never removes above the
@@ -592,9 +587,9 @@ export class SqliteStorage implements Storage {
         FROM changed c JOIN log l ON l.key = c.key
           AND l.rev = (SELECT max(m.rev) FROM log m WHERE m.key = c.key AND m.rev <= @rev)
       )
-      SELECT ${KV_COLS} FROM kv WHERE ${range('key')} AND mod_rev <= @rev
+      ${CURRENT} WHERE ${range('kv.key')} AND kv.mod_rev <= @rev
       UNION ALL
-      SELECT ${KV_COLS} FROM past WHERE deleted = 0`;
+      SELECT key, value, create_rev AS createRevision, mod_rev AS modRevision FROM past WHERE deleted = 0`;
     return count ? `SELECT count(*) AS n FROM (${body})` : `${body} ORDER BY key LIMIT @lim`;
   }
 
