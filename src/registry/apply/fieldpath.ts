@@ -326,9 +326,12 @@ function parseJsonOrThrow(s: string): JsonValue {
 // ---------------------------------------------------------------------------------------------
 // Set
 
+const NO_MEMBERS: ReadonlyMap<string, PathElement> = new Map();
+const NO_CHILDREN: ReadonlyMap<string, ChildNode> = new Map();
+
 interface ChildNode {
-  pe: PathElement;
-  set: FieldSet;
+  readonly pe: PathElement;
+  readonly set: FieldSet;
 }
 
 /**
@@ -337,8 +340,19 @@ interface ChildNode {
  * built: every operation returns a new set.
  */
 export class FieldSet {
-  private readonly members = new Map<string, PathElement>();
-  private readonly children = new Map<string, ChildNode>();
+  // Allocated on the first write: most sets of a tree have only members or only children.
+  private members: ReadonlyMap<string, PathElement> = NO_MEMBERS;
+  private children: ReadonlyMap<string, ChildNode> = NO_CHILDREN;
+
+  private addMember(k: string, pe: PathElement): void {
+    if (this.members === NO_MEMBERS) this.members = new Map();
+    (this.members as Map<string, PathElement>).set(k, pe);
+  }
+
+  private addChild(k: string, c: ChildNode): void {
+    if (this.children === NO_CHILDREN) this.children = new Map();
+    (this.children as Map<string, ChildNode>).set(k, c);
+  }
 
   static of(...paths: Path[]): FieldSet {
     const s = new FieldSet();
@@ -353,7 +367,7 @@ export class FieldSet {
     let s: FieldSet = this;
     for (let i = 0; i < p.length - 1; i++) s = s.descend(p[i]!);
     const last = p[p.length - 1]!;
-    s.members.set(peKey(last), last);
+    s.addMember(peKey(last), last);
   }
 
   private descend(pe: PathElement): FieldSet {
@@ -361,7 +375,7 @@ export class FieldSet {
     let c = this.children.get(k);
     if (!c) {
       c = { pe, set: new FieldSet() };
-      this.children.set(k, c);
+      this.addChild(k, c);
     }
     return c.set;
   }
@@ -392,31 +406,31 @@ export class FieldSet {
     return this.children.get(peKey(pe))?.set ?? new FieldSet();
   }
 
-  copy(): FieldSet {
-    const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, c] of this.children) out.children.set(k, { pe: c.pe, set: c.set.copy() });
-    return out;
-  }
+  // Sets are not changed once built (insert is for sets under construction), so results share the
+  // subtrees they take over unchanged instead of copying them.
 
   union(o: FieldSet): FieldSet {
-    const out = this.copy();
-    for (const [k, pe] of o.members) out.members.set(k, pe);
+    if (o.members.size === 0 && o.children.size === 0) return this;
+    if (this.members.size === 0 && this.children.size === 0) return o;
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) out.addMember(k, pe);
+    for (const [k, pe] of o.members) out.addMember(k, pe);
+    for (const [k, c] of this.children) out.addChild(k, c);
     for (const [k, c] of o.children) {
-      const mine = out.children.get(k);
-      out.children.set(k, { pe: c.pe, set: mine ? mine.set.union(c.set) : c.set.copy() });
+      const mine = this.children.get(k);
+      out.addChild(k, mine ? { pe: c.pe, set: mine.set.union(c.set) } : c);
     }
     return out;
   }
 
   intersection(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (o.members.has(k)) out.addMember(k, pe);
     for (const [k, c] of this.children) {
       const theirs = o.children.get(k);
       if (!theirs) continue;
       const r = c.set.intersection(theirs.set);
-      if (!r.isEmpty()) out.children.set(k, { pe: c.pe, set: r });
+      if (!r.isEmpty()) out.addChild(k, { pe: c.pe, set: r });
     }
     return out;
   }
@@ -424,15 +438,15 @@ export class FieldSet {
   /** Paths of this set not in `o` (a member of `o` does not remove the paths below it). */
   difference(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.addMember(k, pe);
     for (const [k, c] of this.children) {
       const theirs = o.children.get(k);
       if (!theirs) {
-        out.children.set(k, { pe: c.pe, set: c.set.copy() });
+        out.addChild(k, c);
         continue;
       }
       const r = c.set.difference(theirs.set);
-      if (!r.isEmpty()) out.children.set(k, { pe: c.pe, set: r });
+      if (!r.isEmpty()) out.addChild(k, { pe: c.pe, set: r });
     }
     return out;
   }
@@ -440,16 +454,16 @@ export class FieldSet {
   /** Like difference, but a member of `o` also removes every path below it. */
   recursiveDifference(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.addMember(k, pe);
     for (const [k, c] of this.children) {
       if (o.members.has(k)) continue;
       const theirs = o.children.get(k);
       if (!theirs) {
-        out.children.set(k, { pe: c.pe, set: c.set.copy() });
+        out.addChild(k, c);
         continue;
       }
       const r = c.set.recursiveDifference(theirs.set);
-      if (!r.isEmpty()) out.children.set(k, { pe: c.pe, set: r });
+      if (!r.isEmpty()) out.addChild(k, { pe: c.pe, set: r });
     }
     return out;
   }
@@ -537,12 +551,12 @@ export class FieldSet {
       const childIsMember = grand === undefined || FieldSet.hasSelfMarker(sub);
       if (childIsMember) {
         children ??= new FieldSet();
-        children.members.set(peKey(pe), pe);
+        children.addMember(peKey(pe), pe);
       }
       if (grand) {
         children ??= new FieldSet();
         const existing = children.children.get(peKey(pe));
-        children.children.set(peKey(pe), { pe, set: existing ? existing.set.union(grand) : grand });
+        children.addChild(peKey(pe), { pe, set: existing ? existing.set.union(grand) : grand });
       }
     }
     return children;
