@@ -55,7 +55,21 @@ export interface NegotiateOptions {
 
 const ACCEPTED = 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf';
 
+/** Negotiated outputs by Accept header and options: clients send the same few headers on every request. */
+const negotiated = new Map<string, OutputKind>();
+
 export function negotiateOutput(accept: string | undefined, opts: NegotiateOptions): OutputKind {
+  const key = `${opts.protobuf ? 1 : 0}${opts.stream ? 1 : 0}${opts.transforms ? 1 : 0}${accept ?? ''}`;
+  let out = negotiated.get(key);
+  if (out === undefined) {
+    out = negotiate(accept, opts);
+    if (negotiated.size >= 256) negotiated.clear();
+    negotiated.set(key, Object.freeze(out));
+  }
+  return out;
+}
+
+function negotiate(accept: string | undefined, opts: NegotiateOptions): OutputKind {
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return { format: 'json' };
   for (const r of ranges) {

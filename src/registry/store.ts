@@ -37,6 +37,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './pat
 import { builtinTypeResolver, defaultResetFields, managerFromUserAgent, managedFieldsAfterUpdate, serverSideApply, type TypeResolver } from './apply/index.js';
 import { enforceFieldValidation, pruneUnknownFields, type FieldValidation } from './field-validation.js';
 import { normalizeGoJson } from './normalize.js';
+import { rfc3339 } from '../util/time.js';
 import { getPath, setPath } from '../apiextensions/jsonpath.js';
 import {
   CacheNotReadyError,
@@ -213,9 +214,6 @@ function randomSuffix(n = 5): string {
   return s;
 }
 
-export function nowRFC3339(d = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /**
  * A stored value with metadata.resourceVersion = its revision, placed where Go puts it (after uid). The
@@ -251,13 +249,14 @@ const STORED_HEAD = /^\{"kind":"([A-Za-z0-9]+)","apiVersion":"([a-z0-9.\-/]+)","
  * apiVersion first, metadata from name to uid as Go orders it): the stored text with resourceVersion spliced
  * in after uid, which is what stringifying the parsed object gives. Undefined for any other shape.
  */
-function storedJson(kv: KeyValue): StoredJson | undefined {
+function storedJson(kv: KeyValue): (StoredJson & { readonly text: string }) | undefined {
   const v = kv.value;
   const head = STORED_HEAD.exec(v);
   if (head === null) return undefined;
   const at = head[0].length;
   if (v.startsWith(',"resourceVersion"', at)) return undefined;
-  return { bytes: Buffer.from(`${v.slice(0, at)},"resourceVersion":"${kv.modRevision}"${v.slice(at)}`), kind: head[1]!, apiVersion: head[2]! };
+  const text = `${v.slice(0, at)},"resourceVersion":"${kv.modRevision}"${v.slice(at)}`;
+  return { text, bytes: Buffer.from(text), kind: head[1]!, apiVersion: head[2]! };
 }
 
 /** Sets metadata.resourceVersion where Go places it (after uid), keeping the other fields' order. */
@@ -413,11 +412,11 @@ export class GenericStore {
   private async written(kv: KeyValue, scope: RequestScope): Promise<KObject> {
     const json = this.cfg.onRead ? undefined : storedJson(kv);
     if (json === undefined || json.kind !== scope.resource.kind || json.apiVersion !== apiVersionOf(scope.resource.group, scope.resource.version)) return this.decodeA(kv, scope);
-    const obj = JSON.parse(json.bytes.toString()) as KObject;
+    const obj = JSON.parse(json.text) as KObject;
     rememberJson(obj, json.bytes);
     if (this.cfg.cache) {
       if (this.writtenJson.size >= 4096) this.writtenJson.clear();
-      this.writtenJson.set(kv.modRevision, { key: kv.key, json });
+      this.writtenJson.set(kv.modRevision, { key: kv.key, json: { bytes: json.bytes, kind: json.kind, apiVersion: json.apiVersion } });
     }
     return obj;
   }
@@ -849,7 +848,7 @@ export class GenericStore {
     strategy.default?.(obj);
     // rest.BeforeCreate: system fields are the server's.
     meta.uid = randomUUID();
-    meta.creationTimestamp = nowRFC3339();
+    meta.creationTimestamp = rfc3339();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
@@ -1143,7 +1142,7 @@ export class GenericStore {
       if (soft) {
         if (meta.deletionTimestamp) return { obj, deleted: false };
         const sm = metaOf(soft);
-        sm.deletionTimestamp = nowRFC3339();
+        sm.deletionTimestamp = rfc3339();
         sm.deletionGracePeriodSeconds = 0;
         if (opts.dryRun) return { obj: soft, deleted: false };
         try {
@@ -1165,7 +1164,7 @@ export class GenericStore {
         const next = clone(obj);
         const nm = metaOf(next);
         if (!nm.deletionTimestamp) {
-          nm.deletionTimestamp = nowRFC3339(new Date(Date.now() + grace * 1000));
+          nm.deletionTimestamp = rfc3339(new Date(Date.now() + grace * 1000));
           nm.deletionGracePeriodSeconds = grace;
           if (nm.generation !== undefined && nm.generation > 0) nm.generation += 1;
         }

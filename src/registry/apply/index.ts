@@ -13,6 +13,7 @@
 // A pure library: no storage, no HTTP. The store calls recordUpdate on create, update, patch
 // (JSON, merge, strategic) and their status variants, and serverSideApply on apply patches.
 import { deepFreeze } from '../../util/freeze.js';
+import { rfc3339 } from '../../util/time.js';
 import { StatusError, badRequest } from '../../api/errors.js';
 import type { KObject, ManagedFieldsEntry } from '../../api/types.js';
 import { ApplyConflicts, conflictError, type Conflict } from './conflict.js';
@@ -22,7 +23,6 @@ import {
   emptyManaged,
   encodeManagedFields,
   managerIdentifier,
-  rfc3339,
   validateManagedFields,
   type Managed,
 } from './managed.js';

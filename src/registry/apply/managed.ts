@@ -168,16 +168,3 @@ export function encodeManagedFields(m: Managed): ManagedFieldsEntry[] | undefine
   return out;
 }
 
-/** metav1.Time's JSON form: RFC 3339 in UTC, whole seconds. */
-let lastSecond = NaN;
-let lastText = '';
-
-/** RFC 3339 with second precision (Go's metav1.Time). */
-export function rfc3339(d: Date): string {
-  const s = Math.floor(d.getTime() / 1000);
-  if (s !== lastSecond) {
-    lastText = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    lastSecond = s;
-  }
-  return lastText;
-}
