@@ -488,6 +488,28 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
         w.watcher.close();
       });
 
+      it('delivers to every watcher whose prefix matches: nested, partial-name and empty prefixes', async () => {
+        const start = await store.currentRevision();
+        const prefixes = ['/n/', '/n/ns/', '/n/ns/ab', '/n/ns/x', '/n/other/', ''];
+        const ws = prefixes.map((p) => collect(store, p, start));
+        await store.create('/n/ns/abc', '');
+        await store.create('/n/ns2/a', '');
+        await store.create('/n/other/b', '');
+        await ws[0]!.waitFor(3);
+        await ws[5]!.waitFor(3);
+        await settle();
+        const got = ws.map((w) => w.events.map((e) => e.kv.key).filter((k) => k.startsWith('/n/')));
+        assert.deepEqual(got, [
+          ['/n/ns/abc', '/n/ns2/a', '/n/other/b'],
+          ['/n/ns/abc'],
+          ['/n/ns/abc'],
+          [],
+          ['/n/other/b'],
+          ['/n/ns/abc', '/n/ns2/a', '/n/other/b'],
+        ]);
+        for (const w of ws) w.watcher.close();
+      });
+
       it('stops after close and other watchers continue', async () => {
         const start = await store.currentRevision();
         const w1 = collect(store, '/c/', start);

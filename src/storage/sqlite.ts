@@ -191,6 +191,12 @@ export class SqliteStorage implements Storage {
   private closed = false;
 
   private readonly groups = new Map<string, Set<Subscription>>();
+  /**
+   * The watched prefixes that may match keys in a directory (the key up to its last '/'): those that are
+   * a prefix of the directory or start with it. One watch cache per resource watches here, so an event
+   * is checked against its resource's prefix only, not every resource's.
+   */
+  private readonly groupsByDir = new Map<string, [string, Set<Subscription>][]>();
   private readonly newSubs: Subscription[] = [];
   private pending: WatchEvent[] = [];
   private flushScheduled = false;
@@ -400,6 +406,7 @@ export class SqliteStorage implements Storage {
     if (group === undefined) {
       group = new Set();
       this.groups.set(prefix, group);
+      this.groupsByDir.clear();
     }
     group.add(sub);
     if (backlog.length > 0) {
@@ -666,13 +673,24 @@ export class SqliteStorage implements Storage {
     this.pending = [];
     for (const ev of events) {
       const key = ev.kv.key;
-      for (const [prefix, group] of this.groups) {
+      for (const [prefix, group] of this.groupsFor(key)) {
         if (!key.startsWith(prefix)) continue;
         for (const sub of group) {
           if (ev.revision > sub.after && !sub.closed) this.deliver(sub, ev);
         }
       }
     }
+  }
+
+  private groupsFor(key: string): [string, Set<Subscription>][] {
+    const dir = key.slice(0, key.lastIndexOf('/') + 1);
+    let gs = this.groupsByDir.get(dir);
+    if (gs === undefined) {
+      gs = [...this.groups].filter(([prefix]) => dir.startsWith(prefix) || prefix.startsWith(dir));
+      if (this.groupsByDir.size >= 10000) this.groupsByDir.clear();
+      this.groupsByDir.set(dir, gs);
+    }
+    return gs;
   }
 
   private deliver(sub: Subscription, ev: WatchEvent): void {
@@ -706,7 +724,10 @@ export class SqliteStorage implements Storage {
     const group = this.groups.get(sub.prefix);
     if (group !== undefined) {
       group.delete(sub);
-      if (group.size === 0) this.groups.delete(sub.prefix);
+      if (group.size === 0) {
+        this.groups.delete(sub.prefix);
+        this.groupsByDir.clear();
+      }
     }
   }
 
