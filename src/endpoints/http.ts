@@ -1,5 +1,6 @@
 // The transport-neutral request/response types of the HTTP layer (HTTP/1.1 and HTTP/2 compat API).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { UserInfo } from '../api/types.js';
 import { StatusError } from '../api/errors.js';
@@ -60,12 +61,57 @@ export function readBody(req: Req, limit = 3 * 1024 * 1024): Promise<Buffer> {
   });
 }
 
-/** The streaming subset both response types implement (flushHeaders exists on Http2ServerResponse too). */
+/** A streaming response (watch): headers at once, then the body in chunks as they come. */
 export interface StreamWriter {
-  write(chunk: string | Buffer): boolean;
   flushHeaders(): void;
+  write(chunk: Buffer): void;
+  /** fn runs whenever the connection has taken what was queued (after a write over its buffer). */
+  onDrain(fn: () => void): void;
+  /** The response ended: stop listening to the connection (it may serve further requests). */
+  release(): void;
 }
 
+const CRLF = Buffer.from('\r\n');
+
+/** The last framed chunk: watchers flushed one after another mostly write the very same bytes. */
+let lastFrame: { payload: Buffer; framed: Buffer } | undefined;
+
+function chunkFrame(payload: Buffer): Buffer {
+  if (lastFrame?.payload === payload) return lastFrame.framed;
+  const framed = Buffer.concat([Buffer.from(`${payload.length.toString(16)}\r\n`, 'latin1'), payload, CRLF]);
+  lastFrame = { payload, framed };
+  return framed;
+}
+
+/**
+ * HTTP/1.1 chunked responses write each chunk to the socket framed in one buffer (shared between watchers
+ * writing the same bytes), instead of the response's four writes per chunk (size, CRLF, data, CRLF): a watch
+ * write per watcher per flush round is the server's hottest write. HTTP/2 responses (and HTTP/1.1 ones with
+ * output still queued in the response) use the response's own write. res.end() still writes the last chunk.
+ */
 export function streamWriter(res: Res): StreamWriter {
-  return res as unknown as StreamWriter;
+  // The subset both response types implement (Http2ServerResponse has flushHeaders too, untyped).
+  const out = res as unknown as { flushHeaders(): void; write(chunk: Buffer): boolean; on(e: 'drain', fn: () => void): void; off(e: 'drain', fn: () => void): void };
+  let socket: Socket | undefined;
+  let drain: (() => void) | undefined;
+  return {
+    flushHeaders() {
+      out.flushHeaders();
+      const s = res.socket;
+      if (res instanceof ServerResponse && res.chunkedEncoding && s instanceof Socket && res.writableLength === s.writableLength) socket = s;
+    },
+    write(chunk) {
+      if (chunk.length === 0) return;
+      if (socket === undefined) out.write(chunk);
+      else if (!socket.destroyed) socket.write(chunkFrame(chunk));
+    },
+    onDrain(fn) {
+      drain = fn;
+      (socket ?? out).on('drain', fn);
+    },
+    release() {
+      if (drain) (socket ?? out).off('drain', drain);
+      drain = undefined;
+    },
+  };
 }

@@ -286,6 +286,7 @@ export class ResourceHandler {
       closed = true;
       watcher?.close();
       if (timer) clearTimeout(timer);
+      stream.release();
       if (!res.writableEnded) res.end();
     };
     const start = () => {
@@ -326,7 +327,7 @@ export class ResourceHandler {
     timer = setTimeout(close, maxSeconds * 1000);
     req.on('close', close);
     res.on('close', close);
-    res.on('drain', () => watcher?.resume());
+    stream.onDrain(() => watcher?.resume());
     if (closed) close();
   }
 
