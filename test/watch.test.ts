@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startServer, type RunningServer } from '../src/index.js';
 import { kubectl, kubectlBinary, type Kubectl } from './helpers/kubectl.js';
-import { rawClient, type RawClient } from './helpers/http.js';
+import { creds, rawClient, type RawClient } from './helpers/http.js';
+import { connect as tlsConnect } from 'node:tls';
 import { openWatch as openWatchStream, type Watch as WatchStream } from './helpers/watch.js';
 
 let server: RunningServer;
@@ -238,6 +239,43 @@ describe('kubectl', () => {
 });
 
 describe('watch semantics over HTTP', () => {
+  it('HTTP/1.1: the stream is chunked as the wire spells it, whole events per chunk, and ends with the last chunk', async () => {
+    await mkNs('wchunk');
+    const rv = await listRV('/api/v1/namespaces/wchunk/configmaps');
+    const c = creds(server);
+    const u = new URL(server.url);
+    const sock = tlsConnect({ host: u.hostname, port: Number(u.port), ca: c.ca, cert: c.cert, key: c.key, ALPNProtocols: ['http/1.1'] });
+    let raw = Buffer.alloc(0);
+    sock.on('data', (d: Buffer) => (raw = Buffer.concat([raw, d])));
+    const ended = new Promise<void>((r) => sock.on('end', () => r()));
+    await new Promise<void>((r) => sock.once('secureConnect', () => r()));
+    sock.write(`GET /api/v1/namespaces/wchunk/configmaps?watch=1&resourceVersion=${rv}&timeoutSeconds=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    for (const n of ['a', 'b', 'c']) await createCM('wchunk', n, {});
+    await ended;
+    const text = raw.toString('latin1');
+    const bodyAt = text.indexOf('\r\n\r\n') + 4;
+    assert.match(text.slice(0, bodyAt), /^HTTP\/1\.1 200 OK\r\n[\s\S]*transfer-encoding: chunked\r\n/i);
+    // Decode the chunks strictly: hex size, CRLF, exactly that many bytes, CRLF; a zero-size chunk ends the body.
+    let at = bodyAt;
+    const chunks: string[] = [];
+    for (;;) {
+      const eol = text.indexOf('\r\n', at);
+      assert.ok(eol > at, `a chunk size line at ${at}`);
+      const size = parseInt(text.slice(at, eol), 16);
+      assert.match(text.slice(at, eol), /^[0-9a-f]+$/);
+      at = eol + 2;
+      if (size === 0) break;
+      chunks.push(raw.subarray(at, at + size).toString('utf8'));
+      at += size;
+      assert.equal(text.slice(at, at + 2), '\r\n');
+      at += 2;
+    }
+    assert.equal(text.slice(at), '\r\n', 'nothing after the last chunk');
+    for (const ch of chunks) assert.ok(ch.endsWith('\n'), 'a chunk holds whole events');
+    const events = chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED a', 'ADDED b', 'ADDED c']);
+  });
+
   it('a label selector turns objects that stop matching into DELETED and that start matching into ADDED', async () => {
     await mkNs('wsel');
     const rv = await listRV('/api/v1/namespaces/wsel/configmaps');
