@@ -223,22 +223,30 @@ function registerTests(): void {
       await s.close();
     });
 
-    it('migrates a database with the old WITHOUT ROWID kv table and refuses newer schemas', async () => {
+    /** A data file in an earlier schema: meta and log as every version had them, kv and the rows from `sql`. */
+    function oldDatabase(sql: string): string {
       const file = tmpDb();
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const db = new Database(file);
       db.exec(`
         CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE INDEX kv_key_mod ON kv (key, mod_rev);
         CREATE TABLE log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, create_rev INTEGER NOT NULL,
           prev_rev INTEGER NOT NULL, deleted INTEGER NOT NULL);
         CREATE INDEX log_key_rev ON log (key, rev);
+        ${sql}
+      `);
+      db.close();
+      return file;
+    }
+
+    it('migrates a database with the old WITHOUT ROWID kv table and refuses newer schemas', async () => {
+      const file = oldDatabase(`
+        CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX kv_key_mod ON kv (key, mod_rev);
         INSERT INTO meta (name, value) VALUES ('rev', 3), ('compacted', 0), ('compact_done', 0);
         INSERT INTO kv VALUES ('/a', 'x2', 1, 3), ('/b', 'y', 2, 2);
         INSERT INTO log VALUES (1, '/a', 'x1', 1, 0, 0), (2, '/b', 'y', 2, 0, 0), (3, '/a', 'x2', 1, 1, 0);
       `);
-      db.close();
       let s = SqliteStorage.open({ path: file });
       assert.equal(await s.currentRevision(), 3);
       assert.deepEqual(await s.get('/a'), { key: '/a', value: 'x2', createRevision: 1, modRevision: 3 });
@@ -255,22 +263,14 @@ function registerTests(): void {
     });
 
     it('migrates a schema version 1 database (value in kv and in the log) to one value per write', async () => {
-      const file = tmpDb();
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const db = new Database(file);
-      db.exec(`
-        CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      const file = oldDatabase(`
         CREATE TABLE kv (id INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL);
         CREATE UNIQUE INDEX kv_key ON kv (key);
-        CREATE TABLE log (rev INTEGER PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL, create_rev INTEGER NOT NULL,
-          prev_rev INTEGER NOT NULL, deleted INTEGER NOT NULL);
-        CREATE INDEX log_key_rev ON log (key, rev);
         INSERT INTO meta (name, value) VALUES ('rev', 4), ('compacted', 0), ('compact_done', 0);
         INSERT INTO kv (key, value, create_rev, mod_rev) VALUES ('/a', 'x2', 1, 3), ('/b', 'y', 2, 2);
         INSERT INTO log VALUES (1, '/a', 'x1', 1, 0, 0), (2, '/b', 'y', 2, 0, 0), (3, '/a', 'x2', 1, 1, 0), (4, '/c', 'z', 4, 0, 0), (5, '/c', 'z', 4, 4, 1);
         PRAGMA user_version = 1;
       `);
-      db.close();
       const s = SqliteStorage.open({ path: file });
       assert.equal(await s.currentRevision(), 5);
       assert.deepEqual((await s.list('/')).items, [
