@@ -145,26 +145,41 @@ export class SchemaNode {
     return '';
   }
 
+  // Child nodes, built on first use: every request body walks the same schema positions (schemas are not
+  // changed once loaded).
+  private names: readonly string[] | undefined;
+  private props: Map<string, SchemaNode> | undefined;
+  private itemsNode: SchemaNode | null | undefined;
+  private valuesNode: SchemaNode | null | undefined;
+
   /** Property names of a struct schema. */
-  get propertyNames(): string[] {
-    return Object.keys(this.schema.properties ?? {});
+  get propertyNames(): readonly string[] {
+    return (this.names ??= Object.keys(this.schema.properties ?? {}));
   }
 
   property(name: string): SchemaNode | undefined {
     const p = this.schema.properties;
     if (!p || !Object.prototype.hasOwnProperty.call(p, name)) return undefined;
-    return new SchemaNode(p[name]!, undefined, this.definitions);
+    this.props ??= new Map();
+    let n = this.props.get(name);
+    if (n === undefined) {
+      n = new SchemaNode(p[name]!, undefined, this.definitions);
+      this.props.set(name, n);
+    }
+    return n;
   }
 
   items(): SchemaNode | undefined {
-    return this.schema.items ? new SchemaNode(this.schema.items, undefined, this.definitions) : undefined;
+    if (this.itemsNode === undefined) this.itemsNode = this.schema.items ? new SchemaNode(this.schema.items, undefined, this.definitions) : null;
+    return this.itemsNode ?? undefined;
   }
 
   additionalProperties(): SchemaNode | undefined {
-    const ap = this.schema.additionalProperties;
-    if (ap === undefined || ap === false) return undefined;
-    if (ap === true) return new SchemaNode({}, undefined, this.definitions);
-    return new SchemaNode(ap, undefined, this.definitions);
+    if (this.valuesNode === undefined) {
+      const ap = this.schema.additionalProperties;
+      this.valuesNode = ap === undefined || ap === false ? null : new SchemaNode(ap === true ? {} : ap, undefined, this.definitions);
+    }
+    return this.valuesNode ?? undefined;
   }
 
   /** The schema of a map value or struct field named `key` (property first, then additionalProperties). */
