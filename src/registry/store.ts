@@ -214,32 +214,16 @@ function randomSuffix(n = 5): string {
   return s;
 }
 
-
 /**
- * A stored value with metadata.resourceVersion = its revision, placed where Go puts it (after uid). The
- * stored JSON has metadata first with uid early in it, so the field is spliced into the text (cheaper than
- * rebuilding the parsed metadata object).
+ * A stored value with metadata.resourceVersion = its revision, placed where Go puts it (after uid): parsed
+ * from the text with the field spliced in (cheaper than rebuilding the parsed metadata object).
  */
 function parseStored(kv: KeyValue): KObject {
-  const text = storedText(kv);
-  if (text !== undefined) {
-    const obj = JSON.parse(text) as KObject;
-    if (obj.metadata?.resourceVersion === String(kv.modRevision)) return obj;
-  }
+  const r = renderStored(kv);
+  if (r !== undefined) return JSON.parse(r.text) as KObject;
   const obj = JSON.parse(kv.value) as KObject;
   setResourceVersion(obj, String(kv.modRevision));
   return obj;
-}
-
-/** The stored JSON with resourceVersion spliced in after uid; undefined when metadata does not start as encode() writes it. */
-function storedText(kv: KeyValue): string | undefined {
-  const v = kv.value;
-  const m = v.indexOf('"metadata":{');
-  const u = m >= 0 && m < 200 ? v.indexOf('"uid":"', m) : -1;
-  if (u < 0 || u > m + 1000) return undefined;
-  const end = v.indexOf('"', u + 7);
-  if (end < 0) return undefined;
-  return `${v.slice(0, end + 1)},"resourceVersion":"${kv.modRevision}"${v.slice(end + 1)}`;
 }
 
 const STORED_HEAD = /^\{"kind":"([A-Za-z0-9]+)","apiVersion":"([a-z0-9.\-/]+)","metadata":\{"name":"[^"\\]*",(?:"generateName":"[^"\\]*",)?(?:"namespace":"[^"\\]*",)?"uid":"[0-9a-f-]+"/;
@@ -249,14 +233,19 @@ const STORED_HEAD = /^\{"kind":"([A-Za-z0-9]+)","apiVersion":"([a-z0-9.\-/]+)","
  * apiVersion first, metadata from name to uid as Go orders it): the stored text with resourceVersion spliced
  * in after uid, which is what stringifying the parsed object gives. Undefined for any other shape.
  */
-function storedJson(kv: KeyValue): (StoredJson & { readonly text: string }) | undefined {
+function renderStored(kv: KeyValue): { text: string; kind: string; apiVersion: string } | undefined {
   const v = kv.value;
   const head = STORED_HEAD.exec(v);
   if (head === null) return undefined;
   const at = head[0].length;
   if (v.startsWith(',"resourceVersion"', at)) return undefined;
-  const text = `${v.slice(0, at)},"resourceVersion":"${kv.modRevision}"${v.slice(at)}`;
-  return { text, bytes: Buffer.from(text), kind: head[1]!, apiVersion: head[2]! };
+  return { text: `${v.slice(0, at)},"resourceVersion":"${kv.modRevision}"${v.slice(at)}`, kind: head[1]!, apiVersion: head[2]! };
+}
+
+/** renderStored with the text's UTF-8 bytes, as the watch cache holds them. */
+function storedJson(kv: KeyValue): (StoredJson & { readonly text: string }) | undefined {
+  const r = renderStored(kv);
+  return r && { ...r, bytes: Buffer.from(r.text) };
 }
 
 /** Sets metadata.resourceVersion where Go places it (after uid), keeping the other fields' order. */
