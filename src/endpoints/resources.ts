@@ -16,7 +16,7 @@ import { header, streamWriter, type RequestContext } from './http.js';
 import { negotiateOutput, type OutputKind } from './negotiation.js';
 import { boolParam, dryRunParam, fieldManagerParam, fieldValidationParam, intParam } from './params.js';
 import { scheduleFlush } from './watch-flush.js';
-import { successStatus, writeError, writeJson, writeJsonList, writeRawJson, writeYaml } from './responses.js';
+import { successStatus, writeError, writeJson, writeJsonBytes, writeJsonList, writeYaml } from './responses.js';
 import { encodeProtobufObject, encodeWatchEventFrame, notMarshalableError, PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE } from './protobuf/index.js';
 import { partialList, partialObject, printerForResource, toTable, type IncludeObject } from './table.js';
 
@@ -32,7 +32,6 @@ export interface ResourceHandlerOptions {
 }
 
 const METHOD_NOT_ALLOWED = () => new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
-const NEWLINE = Buffer.from('\n');
 const EVENT_END = Buffer.from('}\n');
 const EVENT_START: Record<WatchEventType, Buffer> = Object.fromEntries(
   (['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'] as const).map((t) => [t, Buffer.from(`{"type":"${t}","object":`)]),
@@ -150,7 +149,7 @@ export class ResourceHandler {
       default: {
         // An object whose JSON is at hand (the watch cache holds it so, or a write just decoded it): its bytes, not a second encoding.
         const bytes = cachedJson(obj);
-        if (bytes) return writeRawJson(ctx.res, code, Buffer.concat([bytes, NEWLINE]), w);
+        if (bytes) return writeJsonBytes(ctx.res, code, bytes, w);
         return writeJson(ctx.res, code, obj, w);
       }
     }
@@ -192,7 +191,7 @@ export class ResourceHandler {
   private async get(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
     if (this.output(ctx, served).format === 'json') {
       const bytes = await served.store.getJson(scope, ctx.info.name!);
-      if (bytes) return writeRawJson(ctx.res, 200, Buffer.concat([bytes, NEWLINE]), ctx.warnings);
+      if (bytes) return writeJsonBytes(ctx.res, 200, bytes, ctx.warnings);
     }
     const obj = await served.store.get(scope, ctx.info.name!);
     this.writeObject(ctx, served, 200, obj);

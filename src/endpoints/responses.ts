@@ -14,6 +14,13 @@ export function writeJson(res: Res, code: number, body: unknown, warnings?: stri
   writeRawJson(res, code, JSON.stringify(body) + '\n', warnings);
 }
 
+const NEWLINE = Buffer.from('\n');
+
+/** Write an object's JSON bytes (as JSON.stringify gives them) as the body, newline-terminated as writeJson's. */
+export function writeJsonBytes(res: Res, code: number, bytes: Buffer, warnings?: string[]): void {
+  writeRawJson(res, code, Buffer.concat([bytes, NEWLINE]), warnings);
+}
+
 /** Write already-serialized JSON (text or UTF-8 bytes). */
 export function writeRawJson(res: Res, code: number, text: string | Buffer, warnings?: string[]): void {
   if (res.headersSent) return;

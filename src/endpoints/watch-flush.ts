@@ -59,7 +59,8 @@ function runSlice(): void {
     r.fns[r.pos++]!();
     if (performance.now() - t0 >= SLICE_MS) break;
   }
-  // HTTP/1.1 responses send their writes on the next tick (they cork the socket): count those too.
+  // Writes through the response object may go out on the next tick (HTTP/1.1 responses cork their socket;
+  // chunks written to the socket directly do not): count those too.
   process.nextTick(() => {
     r.busy += performance.now() - t0;
     if (r.pos < r.fns.length) {
