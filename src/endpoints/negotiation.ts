@@ -1,5 +1,6 @@
 // Content negotiation as kube-apiserver does it (apiserver/pkg/endpoints/handlers/negotiation).
 import { notAcceptable } from '../api/errors.js';
+import { Memo } from '../util/memo.js';
 
 export interface MediaRange {
   type: string;
@@ -56,17 +57,11 @@ export interface NegotiateOptions {
 const ACCEPTED = 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf';
 
 /** Negotiated outputs by Accept header and options: clients send the same few headers on every request. */
-const negotiated = new Map<string, OutputKind>();
+const negotiated = new Memo<OutputKind>(256);
 
 export function negotiateOutput(accept: string | undefined, opts: NegotiateOptions): OutputKind {
   const key = `${opts.protobuf ? 1 : 0}${opts.stream ? 1 : 0}${opts.transforms ? 1 : 0}${accept ?? ''}`;
-  let out = negotiated.get(key);
-  if (out === undefined) {
-    out = negotiate(accept, opts);
-    if (negotiated.size >= 256) negotiated.clear();
-    negotiated.set(key, Object.freeze(out));
-  }
-  return out;
+  return negotiated.get(key, () => Object.freeze(negotiate(accept, opts)));
 }
 
 function negotiate(accept: string | undefined, opts: NegotiateOptions): OutputKind {

@@ -24,6 +24,7 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Memo } from '../util/memo.js';
 import {
   CompactedError,
   ConflictError,
@@ -196,7 +197,7 @@ export class SqliteStorage implements Storage {
    * a prefix of the directory or start with it. One watch cache per resource watches here, so an event
    * is checked against its resource's prefix only, not every resource's.
    */
-  private readonly groupsByDir = new Map<string, [string, Set<Subscription>][]>();
+  private readonly groupsByDir = new Memo<[string, Set<Subscription>][]>(10000);
   private readonly newSubs: Subscription[] = [];
   private pending: WatchEvent[] = [];
   private flushScheduled = false;
@@ -684,13 +685,7 @@ export class SqliteStorage implements Storage {
 
   private groupsFor(key: string): [string, Set<Subscription>][] {
     const dir = key.slice(0, key.lastIndexOf('/') + 1);
-    let gs = this.groupsByDir.get(dir);
-    if (gs === undefined) {
-      gs = [...this.groups].filter(([prefix]) => dir.startsWith(prefix) || prefix.startsWith(dir));
-      if (this.groupsByDir.size >= 10000) this.groupsByDir.clear();
-      this.groupsByDir.set(dir, gs);
-    }
-    return gs;
+    return this.groupsByDir.get(dir, () => [...this.groups].filter(([prefix]) => dir.startsWith(prefix) || prefix.startsWith(dir)));
   }
 
   private deliver(sub: Subscription, ev: WatchEvent): void {

@@ -6,6 +6,7 @@
 // for Update, apiVersion) are one manager.
 import type { ManagedFieldsEntry } from '../../api/types.js';
 import { FieldSet, FieldsV1Error, goJsonString } from './fieldpath.js';
+import { Memo } from '../../util/memo.js';
 
 export interface VersionedSet {
   set: FieldSet;
@@ -31,25 +32,12 @@ export interface ManagerInfo {
   subresource?: string;
 }
 
-/** A bounded memo (a few managers write most objects): cleared when it grows past max. */
-function memo<V>(max: number): (key: string, compute: () => V) => V {
-  const m = new Map<string, V>();
-  return (key, compute) => {
-    let v = m.get(key);
-    if (v === undefined) {
-      if (m.size >= max) m.clear();
-      v = compute();
-      m.set(key, v);
-    }
-    return v;
-  };
-}
-
-const identifiers = memo<string>(1024);
+// A few managers write most objects.
+const identifiers = new Memo<string>(1024);
 
 /** BuildManagerIdentifier: the JSON of the entry's identifying fields, in Go's field order. */
 export function managerIdentifier(info: ManagerInfo): string {
-  return identifiers(`${info.manager}\x00${info.operation}\x00${info.apiVersion ?? ''}\x00${info.subresource ?? ''}`, () => buildManagerIdentifier(info));
+  return identifiers.get(`${info.manager}\x00${info.operation}\x00${info.apiVersion ?? ''}\x00${info.subresource ?? ''}`, () => buildManagerIdentifier(info));
 }
 
 function buildManagerIdentifier(info: ManagerInfo): string {
@@ -61,11 +49,11 @@ function buildManagerIdentifier(info: ManagerInfo): string {
   return '{' + parts.join(',') + '}';
 }
 
-const parsedIdentifiers = memo<ManagerInfo | null>(1024);
+const parsedIdentifiers = new Memo<ManagerInfo | null>(1024);
 
 /** The identifying fields of a manager identifier (shared: do not change the result); undefined when it is not JSON. */
 export function parseManagerIdentifier(id: string): Readonly<ManagerInfo> | undefined {
-  return parsedIdentifiers(id, () => parseIdentifier(id) ?? null) ?? undefined;
+  return parsedIdentifiers.get(id, () => parseIdentifier(id) ?? null) ?? undefined;
 }
 
 function parseIdentifier(id: string): ManagerInfo | undefined {
