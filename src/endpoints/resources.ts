@@ -245,8 +245,6 @@ export class ResourceHandler {
       if (held) return Buffer.concat([EVENT_START[type], held, EVENT_END]);
       const obj = typeof objOrFn === 'function' ? objOrFn() : objOrFn;
       if (out.format === 'protobuf') return encodeWatchEventFrame(type, obj) ?? Buffer.alloc(0);
-      const bytes = out.format === 'json' ? cachedJson(obj) : undefined;
-      if (bytes) return Buffer.concat([EVENT_START[type], bytes, EVENT_END]);
       let o: unknown = obj;
       if (out.format === 'table' && printer && type !== 'BOOKMARK' && type !== 'ERROR') {
         o = toTable(printer, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: out.version, includeObject });
