@@ -119,7 +119,9 @@ export interface ApiServerChild extends Child {
 
 export async function startApiServerChild(opts: { dataDir?: string; etcdServers?: string[] }, timeoutMs = 120000): Promise<ApiServerChild> {
   const script = fileURLToPath(new URL('./server-proc.js', import.meta.url));
-  const proc = fork(script, [JSON.stringify(opts)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // BENCH_SERVER_NODE_ARGS (e.g. "--trace-gc") adds Node flags to the API server child and shows its stdout.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const proc = fork(script, [JSON.stringify(opts)], { execArgv: ['--expose-gc', ...extra], stdio: ['ignore', extra.length ? 'inherit' : 'ignore', 'pipe', 'ipc'] });
   const child = new Child(proc);
   const ready = await waitReady<{ url: string; kubeconfig: unknown; startMs: number }>(proc, 'API server', timeoutMs);
   return Object.assign(child, { url: ready.url, creds: credsFromKubeconfig(ready.kubeconfig), startMs: ready.startMs });

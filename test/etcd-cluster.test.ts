@@ -10,6 +10,7 @@ import { Etcd3 } from 'etcd3';
 import { startServer, type RunningServer } from '../src/index.js';
 import { kubectl, type Kubectl } from './helpers/kubectl.js';
 import { rawClient, type RawClient } from './helpers/http.js';
+import { bgKubectl } from './helpers/watch-clients.js';
 import { openWatch as openWatchStream, type Watch as WatchStream } from './helpers/watch.js';
 import { startEtcd, type EtcdCluster } from './helpers/etcd.js';
 
@@ -240,29 +241,15 @@ describe('one API server on etcd', () => {
   });
 
   it('kubectl get -w on B prints what kubectl on A writes', async () => {
-    const { spawn } = await import('node:child_process');
-    const { kubectlBinary } = await import('./helpers/kubectl.js');
-    const child = spawn(kubectlBinary('1.32'), [`--kubeconfig=${b.kubeconfigPath}`, 'get', 'cm', '-n', 'shared', '-w', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const waiters: (() => void)[] = [];
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (const w of waiters.splice(0)) w();
-    });
-    const until = (re: RegExp, ms = 8000) =>
-      new Promise<void>((ok, fail) => {
-        const t = setTimeout(() => fail(new Error(`no line ${re} in:\n${out}`)), ms);
-        const check = () => (re.test(out) ? (clearTimeout(t), ok()) : waiters.push(check));
-        check();
-      });
+    const w = bgKubectl(b.kubeconfigPath, ['get', 'cm', '-n', 'shared', '-w', '--output-watch-events']);
     try {
-      await until(/^ADDED\s+from-a\s+1\s/m);
+      await w.waitLine(/^ADDED\s+from-a\s+1\s/);
       await kA.ok(['create', 'configmap', 'kubectl-a', '-n', 'shared', '--from-literal=x=1']);
-      await until(/^ADDED\s+kubectl-a\s+1\s/m);
+      await w.waitLine(/^ADDED\s+kubectl-a\s+1\s/);
       await kA.ok(['delete', 'configmap', 'kubectl-a', '-n', 'shared']);
-      await until(/^DELETED\s+kubectl-a\s+1\s/m);
+      await w.waitLine(/^DELETED\s+kubectl-a\s+1\s/);
     } finally {
-      child.kill('SIGKILL');
+      w.kill();
     }
   });
 });
