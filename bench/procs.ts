@@ -1,6 +1,7 @@
 // Child processes of the benchmark (API server, hello-world server) and the IPC request/response helper.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../src/server/node-flags.js';
 import { credsFromKubeconfig, trackChild, type Creds } from './util.js';
 
 export interface ProcStats {
@@ -121,7 +122,7 @@ export async function startApiServerChild(opts: { dataDir?: string; etcdServers?
   const script = fileURLToPath(new URL('./server-proc.js', import.meta.url));
   // BENCH_SERVER_NODE_ARGS (e.g. "--trace-gc") adds Node flags to the API server child and shows its stdout.
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const proc = fork(script, [JSON.stringify(opts)], { execArgv: ['--expose-gc', ...extra], stdio: ['ignore', extra.length ? 'inherit' : 'ignore', 'pipe', 'ipc'] });
+  const proc = fork(script, [JSON.stringify(opts)], { execArgv: ['--expose-gc', ...SERVER_NODE_FLAGS, ...extra], stdio: ['ignore', extra.length ? 'inherit' : 'ignore', 'pipe', 'ipc'] });
   const child = new Child(proc);
   const ready = await waitReady<{ url: string; kubeconfig: unknown; startMs: number }>(proc, 'API server', timeoutMs);
   return Object.assign(child, { url: ready.url, creds: credsFromKubeconfig(ready.kubeconfig), startMs: ready.startMs });

@@ -1,4 +1,4 @@
-// Start to ready: spawn `node dist/src/server/cli.js --secure-port 0 --data-dir DIR` and time from spawn() until
+// Start to ready: spawn `node [server flags] dist/src/server/cli.js --secure-port 0 --data-dir DIR` and time from spawn() until
 // GET /readyz answers 200. The port is read from the CLI's "listening on https://..." line on stderr; /readyz is
 // then polled back to back (a new request as soon as the previous one answered, 2 ms after a refused one), with
 // the admin client certificate of the data dir (written by an earlier start).
@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../src/server/node-flags.js';
 import { credsFromKubeconfigFile, sleep, trackChild, type Creds } from './util.js';
 
 const CLI = fileURLToPath(new URL('../src/server/cli.js', import.meta.url));
@@ -37,7 +38,7 @@ export async function timeStart(dataDir: string, timeoutMs = 120000): Promise<St
   const kc = path.join(dataDir, 'admin.kubeconfig');
   let creds = fs.existsSync(kc) ? credsFromKubeconfigFile(kc) : undefined;
   const t0 = performance.now();
-  const proc = trackChild(spawn(process.execPath, [CLI, '--secure-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const proc = trackChild(spawn(process.execPath, [...SERVER_NODE_FLAGS, CLI, '--secure-port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] }));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   let stderr = '';
   let dead = false;

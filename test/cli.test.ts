@@ -3,10 +3,11 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../src/server/node-flags.js';
 import { kubectl } from './helpers/kubectl.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -64,7 +65,32 @@ function run(args: string[], opts: { cmd?: string; waitFor?: RegExp } = {}): Pro
 
 const READY = /Admin kubeconfig: (\S+)/;
 
+/** The Node flags (before the script) of the node process running cli.js in the process group pgid (Linux /proc). */
+function serverNodeFlags(pgid: number): string[] {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    let argv: string[];
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Field 5 of stat (after the parenthesised command name) is the process group.
+    const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    const script = argv.findIndex((a) => a.endsWith('cli.js'));
+    if (group === pgid && script > 0 && /node$/.test(argv[0]!)) return argv.slice(1, script);
+  }
+  throw new Error(`no node process running cli.js in process group ${pgid}`);
+}
+
 describe('command line', () => {
+  it('the kube-apiserver-ts command (its shebang) runs node with the server\'s Node flags, as npm start does', () => {
+    const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0]!;
+    assert.equal(shebang, `#!/usr/bin/env -S node ${SERVER_NODE_FLAGS.join(' ')}`);
+  });
+
+
   it('unknown and malformed flags exit non-zero with a clear message', async () => {
     const a = await run(['--no-such-flag']);
     assert.notEqual(a.code, 0);
@@ -97,6 +123,8 @@ describe('command line', () => {
     assert.match(cfg, /client-certificate-data:/);
     const k = kubectl(path);
     assert.match(await k.ok(['get', 'ns']), /^default\s+Active/m);
+    // The server process (under npm's shell) runs with the server's Node flags.
+    assert.deepEqual(serverNodeFlags(s.child.pid!), [...SERVER_NODE_FLAGS]);
     kill(s.child, 'SIGTERM');
     await new Promise((r) => s.child.once('exit', r));
   });

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=128
 // The kube-apiserver-ts command: a thin layer over startServer.
 import { OptionsError, parseArgs, usage } from './options.js';
 import { startServer } from './server.js';
