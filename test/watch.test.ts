@@ -12,6 +12,7 @@ import { creds, rawClient, type RawClient } from './helpers/http.js';
 import { connect as tlsConnect } from 'node:tls';
 import { openWatch as openWatchStream, type Watch as WatchStream } from './helpers/watch.js';
 import { clientWatchSuite } from './helpers/watch-clients.js';
+import { objectOps, type TestObject } from './helpers/objects.js';
 
 let server: RunningServer;
 let http: RawClient;
@@ -30,41 +31,13 @@ after(async () => {
 const JSON_CT = { 'content-type': 'application/json' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface KObj {
-  kind?: string;
-  apiVersion?: string;
-  metadata: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [k: string]: unknown;
-}
+type KObj = TestObject;
 interface WEvent {
   type: string;
   object: KObj & { code?: number; reason?: string; message?: string };
 }
 
-async function mkNs(name: string): Promise<void> {
-  const r = await http('POST', '/api/v1/namespaces', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }), headers: JSON_CT });
-  assert.equal(r.status, 201, r.text);
-}
-
-async function createCM(ns: string, name: string, labels: Record<string, string> = {}, data: Record<string, string> = { a: '1' }): Promise<KObj> {
-  const r = await http('POST', `/api/v1/namespaces/${ns}/configmaps`, {
-    body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data }),
-    headers: JSON_CT,
-  });
-  assert.equal(r.status, 201, r.text);
-  return r.json<KObj>();
-}
-
-async function patchCM(ns: string, name: string, patch: unknown): Promise<KObj> {
-  const r = await http('PATCH', `/api/v1/namespaces/${ns}/configmaps/${name}`, { body: JSON.stringify(patch), headers: { 'content-type': 'application/merge-patch+json' } });
-  assert.equal(r.status, 200, r.text);
-  return r.json<KObj>();
-}
-
-async function deleteCM(ns: string, name: string): Promise<void> {
-  const r = await http('DELETE', `/api/v1/namespaces/${ns}/configmaps/${name}`);
-  assert.equal(r.status, 200, r.text);
-}
+const { mkNs, createCM, patchCM, deleteCM } = objectOps(() => http);
 
 async function listRV(path: string): Promise<string> {
   const r = await http('GET', path);

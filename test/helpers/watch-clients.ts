@@ -10,6 +10,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { RunningServer } from '../../src/index.js';
 import { kubectl, kubectlBinary, type Kubectl } from './kubectl.js';
 import { rawClient, type RawClient } from './http.js';
+import { objectOps, type TestObject } from './objects.js';
 import { openWatch as openWatchStream, type Watch as WatchStream } from './watch.js';
 
 export interface ClientWatchTarget {
@@ -31,15 +32,9 @@ export interface ClientWatchTarget {
   scratchDir: string;
 }
 
-const JSON_CT = { 'content-type': 'application/json' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface KObj {
-  kind?: string;
-  apiVersion?: string;
-  metadata: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
-  [k: string]: unknown;
-}
+type KObj = TestObject;
 interface WEvent {
   type: string;
   object: KObj & { code?: number; reason?: string; message?: string };
@@ -126,24 +121,7 @@ export function clientWatchSuite(target: ClientWatchTarget): void {
     };
     before(bind);
 
-    async function mkNs(name: string): Promise<void> {
-      const r = await http('POST', '/api/v1/namespaces', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }), headers: JSON_CT });
-      assert.equal(r.status, 201, r.text);
-    }
-    async function createCM(ns: string, name: string): Promise<KObj> {
-      const r = await http('POST', `/api/v1/namespaces/${ns}/configmaps`, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: '1' } }), headers: JSON_CT });
-      assert.equal(r.status, 201, r.text);
-      return r.json<KObj>();
-    }
-    async function patchCM(ns: string, name: string, patch: unknown): Promise<KObj> {
-      const r = await http('PATCH', `/api/v1/namespaces/${ns}/configmaps/${name}`, { body: JSON.stringify(patch), headers: { 'content-type': 'application/merge-patch+json' } });
-      assert.equal(r.status, 200, r.text);
-      return r.json<KObj>();
-    }
-    async function deleteCM(ns: string, name: string): Promise<void> {
-      const r = await http('DELETE', `/api/v1/namespaces/${ns}/configmaps/${name}`);
-      assert.equal(r.status, 200, r.text);
-    }
+    const { mkNs, createCM, patchCM, deleteCM } = objectOps(() => http);
     const openWatch = (srv: RunningServer, path: string): Promise<WatchStream<WEvent>> => openWatchStream<WEvent>(srv, path, { waitMs: 8000 });
 
     describe(`kubectl watches (${target.backend})`, () => {
