@@ -34,7 +34,7 @@ export interface ServerOptions {
   etcdServers?: string[];
   /** --etcd-prefix, default /registry */
   etcdPrefix: string;
-  /** --etcd-compaction-interval in milliseconds (Go duration on the command line), default 5m; 0 disables. */
+  /** --etcd-compaction-interval in milliseconds (Go duration on the command line), default 5m; 0 disables. Compacts SQLite's log too. */
   etcdCompactionIntervalMs: number;
   /** --runtime-config, raw string (parsed later). */
   runtimeConfig?: string;

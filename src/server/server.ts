@@ -59,7 +59,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const storage: Storage = o.etcdServers?.length
     ? await (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints: o.etcdServers })
     : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
-  const compactor = o.etcdServers?.length && o.etcdCompactionIntervalMs > 0 ? startCompactor(storage, o.etcdCompactionIntervalMs) : undefined;
+  // Both stores keep a log of revisions until it is compacted; without a compactor the SQLite log would grow
+  // with every write forever. kube-apiserver has only the etcd flag; it drives both here.
+  const compactor = o.etcdCompactionIntervalMs > 0 ? startCompactor(storage, o.etcdCompactionIntervalMs) : undefined;
   let controllers: Controllers | undefined;
   let crds: CRDController | undefined;
   const registry = new ResourceRegistry({
