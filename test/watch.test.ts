@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/index.js';
 import { creds, rawClient, type RawClient } from './helpers/http.js';
 import { connect as tlsConnect } from 'node:tls';
+import { connect as http2Connect } from 'node:http2';
 import { openWatch as openWatchStream, type Watch as WatchStream } from './helpers/watch.js';
 import { clientWatchSuite } from './helpers/watch-clients.js';
 import { objectOps, type TestObject } from './helpers/objects.js';
@@ -87,6 +88,42 @@ describe('watch semantics over HTTP', () => {
     for (const ch of chunks) assert.ok(ch.endsWith('\n'), 'a chunk holds whole events');
     const events = chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
     assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED a', 'ADDED b', 'ADDED c']);
+  });
+
+  it('HTTP/2: the response headers come before any event, events arrive as they are written, and timeoutSeconds ends the stream', async () => {
+    await mkNs('wh2');
+    const rv = await listRV('/api/v1/namespaces/wh2/configmaps');
+    const c = creds(server);
+    const session = http2Connect(server.url, { ca: c.ca, cert: c.cert, key: c.key });
+    try {
+      const stream = session.request({ ':path': `/api/v1/namespaces/wh2/configmaps?watch=1&resourceVersion=${rv}&timeoutSeconds=3`, accept: 'application/json' });
+      const headers = await new Promise<Record<string, string | string[] | undefined>>((r) => stream.once('response', r));
+      assert.equal(headers[':status'], 200);
+      assert.equal(headers['content-type'], 'application/json');
+      let text = '';
+      const waiters: (() => void)[] = [];
+      stream.on('data', (d: Buffer) => {
+        text += d.toString('utf8');
+        for (const w of waiters.splice(0)) w();
+      });
+      const ended = new Promise<void>((r) => stream.on('end', () => r()));
+      const lines = () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+      const until = (n: number) =>
+        new Promise<void>((ok, fail) => {
+          const t = setTimeout(() => fail(new Error(`fewer than ${n} events: ${text}`)), 5000);
+          const check = () => (lines().length >= n ? (clearTimeout(t), ok()) : waiters.push(check));
+          check();
+        });
+      assert.equal(text, '', 'no event before any write');
+      await createCM('wh2', 'one', {});
+      await until(1); // delivered while the stream is open, not at its end
+      await createCM('wh2', 'two', {});
+      await until(2);
+      await ended;
+      assert.deepEqual(lines().map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED one', 'ADDED two']);
+    } finally {
+      session.close();
+    }
   });
 
   it('a label selector turns objects that stop matching into DELETED and that start matching into ADDED', async () => {
