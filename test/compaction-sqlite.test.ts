@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/index.js';
 import { rawClient, type RawClient } from './helpers/http.js';
 import { objectOps } from './helpers/objects.js';
-import { openWatch } from './helpers/watch.js';
+import { assertWatchTooOld, openWatch } from './helpers/watch.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'compaction-sqlite-test-'));
 let server: RunningServer;
@@ -73,15 +73,7 @@ describe('SQLite log compaction', () => {
     await server.stop();
     server = await start(port);
     http = rawClient(server);
-    const w = await openWatch<{ type: string; object: { code?: number; reason?: string; message?: string } }>(server, `/api/v1/namespaces/compact/configmaps?watch=1&resourceVersion=${oldRV}`);
-    await w.ended;
-    assert.equal(w.status, 200, await w.body);
-    assert.equal(w.events.length, 1, JSON.stringify(w.events));
-    const ev = w.events[0]!;
-    assert.equal(ev.type, 'ERROR');
-    assert.equal(ev.object.code, 410);
-    assert.equal(ev.object.reason, 'Expired');
-    assert.match(ev.object.message ?? '', new RegExp(`^too old resource version: ${oldRV} \\(\\d+\\)$`));
+    await assertWatchTooOld(await openWatch(server, `/api/v1/namespaces/compact/configmaps?watch=1&resourceVersion=${oldRV}`), oldRV);
     // The objects themselves are all still there.
     const list = await http('GET', '/api/v1/namespaces/compact/configmaps');
     const names = list.json<{ items: { metadata: { name: string } }[] }>().items.map((x) => x.metadata.name);

@@ -1,5 +1,6 @@
 // A raw watch stream for tests: one HTTPS request (its own connection, admin client certificate) whose
 // newline-delimited events are collected as they arrive.
+import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import type { RunningServer } from '../../src/index.js';
 import { creds } from './http.js';
@@ -89,4 +90,30 @@ export function openWatch<E>(srv: RunningServer, path: string, opts: { headers?:
     });
     req.end();
   });
+}
+
+interface StatusEvent {
+  type: string;
+  object: { kind?: string; status?: string; code?: number; reason?: string; message?: string };
+}
+
+/**
+ * kube's watch cache's answer to a watch from a resourceVersion its history no longer covers: 200, one ERROR
+ * event carrying a 410 Expired Status "too old resource version: <rv> (<oldest>)", then the end of the stream.
+ */
+export async function assertWatchTooOld(w: Watch<StatusEvent>, rv: number | string): Promise<void> {
+  // A non-200 answer is a whole response: its body says why.
+  if (w.status !== 200) assert.fail(`status ${w.status}: ${await w.body}`);
+  const [ev] = await w.waitCount(1);
+  assert.equal(ev!.type, 'ERROR', JSON.stringify(ev));
+  assert.equal(ev!.object.kind, 'Status');
+  assert.equal(ev!.object.status, 'Failure');
+  assert.equal(ev!.object.code, 410, JSON.stringify(ev));
+  assert.equal(ev!.object.reason, 'Expired');
+  const m = /^too old resource version: (\d+) \((\d+)\)$/.exec(ev!.object.message ?? '');
+  assert.ok(m, ev!.object.message);
+  assert.equal(m[1], String(rv));
+  assert.ok(Number(m[2]) >= Number(rv));
+  await w.ended;
+  assert.equal(w.events.length, 1, JSON.stringify(w.events));
 }
