@@ -13,7 +13,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { connect as http2Connect } from 'node:http2';
 import { openWatch as openWatchStream, type Watch as WatchStream } from './helpers/watch.js';
 import { clientWatchSuite } from './helpers/watch-clients.js';
-import { objectOps, type TestObject } from './helpers/objects.js';
+import { objectOps, type TestEvent, type TestObject } from './helpers/objects.js';
 
 let server: RunningServer;
 let http: RawClient;
@@ -32,11 +32,6 @@ after(async () => {
 const JSON_CT = { 'content-type': 'application/json' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type KObj = TestObject;
-interface WEvent {
-  type: string;
-  object: KObj & { code?: number; reason?: string; message?: string };
-}
 
 const { mkNs, createCM, patchCM, deleteCM } = objectOps(() => http);
 
@@ -46,10 +41,10 @@ async function listRV(path: string): Promise<string> {
   return r.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion;
 }
 
-type Watch = WatchStream<WEvent>;
+type Watch = WatchStream<TestEvent>;
 
 function openWatch(srv: RunningServer, path: string, headers: Record<string, string> = {}): Promise<Watch> {
-  return openWatchStream<WEvent>(srv, path, { headers });
+  return openWatchStream<TestEvent>(srv, path, { headers });
 }
 
 describe('watch semantics over HTTP', () => {
@@ -306,7 +301,7 @@ describe('watch semantics over HTTP', () => {
       const evs = await w.waitCount(3);
       assert.deepEqual(evs.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
       for (const e of evs) {
-        const t = e.object as unknown as { kind: string; apiVersion: string; rows: { cells: unknown[]; object: KObj }[]; columnDefinitions?: { name: string }[] };
+        const t = e.object as unknown as { kind: string; apiVersion: string; rows: { cells: unknown[]; object: TestObject }[]; columnDefinitions?: { name: string }[] };
         assert.equal(t.kind, 'Table');
         assert.equal(t.apiVersion, 'meta.k8s.io/v1');
         assert.equal(t.rows.length, 1);
@@ -370,7 +365,7 @@ describe('watch semantics over HTTP', () => {
     try {
       // Writes in waves of 10 while earlier events are still being written to 400 sockets: flush rounds
       // over that many connections are cut into slices, with requests handled in between.
-      const created: KObj[] = [];
+      const created: TestObject[] = [];
       for (let w = 0; w < 4; w++) created.push(...(await Promise.all(Array.from({ length: 10 }, (_, i) => createCM('wmany', `m-${w}-${i}`)))));
       const want = [...created].sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion)).map((c) => `${c.metadata.name}@${c.metadata.resourceVersion}`);
       for (const w of watches) {

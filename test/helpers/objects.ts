@@ -11,6 +11,12 @@ export interface TestObject {
   [k: string]: unknown;
 }
 
+/** A watch event as tests read it; ERROR events carry a Status. */
+export interface TestEvent {
+  type: string;
+  object: TestObject & { code?: number; reason?: string; message?: string };
+}
+
 /** Helpers over the client `http()` returns at the time of each call (tests that restart the server swap it). */
 export function objectOps(http: () => RawClient) {
   return {

@@ -10,7 +10,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { RunningServer } from '../../src/index.js';
 import { kubectl, kubectlBinary, type Kubectl } from './kubectl.js';
 import { rawClient, type RawClient } from './http.js';
-import { objectOps, type TestObject } from './objects.js';
+import { objectOps, type TestEvent, type TestObject } from './objects.js';
 import { assertWatchTooOld, openWatch as openWatchStream, type Watch as WatchStream } from './watch.js';
 
 export interface ClientWatchTarget {
@@ -34,11 +34,6 @@ export interface ClientWatchTarget {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type KObj = TestObject;
-interface WEvent {
-  type: string;
-  object: KObj & { code?: number; reason?: string; message?: string };
-}
 
 /** A long-running kubectl (get -w, wait, rollout status) whose output lines can be awaited. */
 export interface Bg {
@@ -122,7 +117,7 @@ export function clientWatchSuite(target: ClientWatchTarget): void {
     before(bind);
 
     const { mkNs, createCM, patchCM, deleteCM } = objectOps(() => http);
-    const openWatch = (srv: RunningServer, path: string): Promise<WatchStream<WEvent>> => openWatchStream<WEvent>(srv, path, { waitMs: 8000 });
+    const openWatch = (srv: RunningServer, path: string): Promise<WatchStream<TestEvent>> => openWatchStream<TestEvent>(srv, path, { waitMs: 8000 });
 
     describe(`kubectl watches (${target.backend})`, () => {
       it('get -w --output-watch-events prints ADDED, MODIFIED and DELETED lines', async () => {
@@ -341,7 +336,7 @@ export function clientWatchSuite(target: ClientWatchTarget): void {
           // Objects and resourceVersions survive the restart; new writes get higher resourceVersions.
           const got = await http('GET', '/api/v1/namespaces/rs/configmaps/r2');
           assert.equal(got.status, 200, got.text);
-          assert.equal(got.json<KObj>().metadata.resourceVersion, lastRV);
+          assert.equal(got.json<TestObject>().metadata.resourceVersion, lastRV);
 
           const w = await openWatch(server, `/api/v1/namespaces/rs/configmaps?watch=1&resourceVersion=${lastRV}`);
           await informer.start(); // resumes its watch from latestResourceVersion (no relist)
