@@ -188,7 +188,7 @@ function startCompactor(storage: Storage, intervalMs: number): NodeJS.Timeout {
         if (last > 0) await storage.compact(last);
         last = await storage.currentRevision();
       } catch {
-        // another API server compacted first, or etcd is briefly unavailable: try next time
+        // etcd: another API server compacted first, or etcd is briefly unavailable; try next time
       }
     })();
   }, intervalMs);
