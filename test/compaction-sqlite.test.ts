@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/index.js';
 import { rawClient, type RawClient } from './helpers/http.js';
+import { kubectl } from './helpers/kubectl.js';
 import { objectOps } from './helpers/objects.js';
 import { assertWatchTooOld, openWatch } from './helpers/watch.js';
 
@@ -52,6 +53,12 @@ describe('SQLite log compaction', () => {
     assert.equal(r.status, 410, r.text);
     const st = r.json<{ kind: string; reason: string; code: number; message: string }>();
     assert.deepEqual([st.kind, st.reason, st.code, st.message], ['Status', 'Expired', 410, 'The resourceVersion for the provided list is too old.']);
+  });
+
+  it('kubectl reads the same list at the compacted resourceVersion as kube\'s Expired error', async () => {
+    const r = await kubectl(server.kubeconfigPath)(['get', '--raw', `/api/v1/namespaces/compact/configmaps?resourceVersion=${oldRV}&resourceVersionMatch=Exact`]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /^Error from server \(Expired\): The resourceVersion for the provided list is too old\.$/m);
   });
 
   it('a compacted continue token: 410 Expired with a fresh continue token that lists the rest at the latest revision', async () => {
