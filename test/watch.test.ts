@@ -261,6 +261,20 @@ describe('watch semantics over HTTP', () => {
     );
   });
 
+  it('sendInitialEvents on a list or a deletecollection (any value) is a 422 that changes nothing', async () => {
+    await createCM('winit', 'keep-me');
+    const want = 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list';
+    for (const v of ['true', 'false']) {
+      const list = await http('GET', `/api/v1/namespaces/winit/configmaps?sendInitialEvents=${v}`);
+      assert.equal(list.status, 422, list.text);
+      assert.equal(list.json<{ message: string }>().message, want);
+    }
+    const del = await http('DELETE', '/api/v1/namespaces/winit/configmaps?sendInitialEvents=false');
+    assert.equal(del.status, 422, del.text);
+    assert.equal(del.json<{ message: string }>().message, want);
+    assert.equal((await http('GET', '/api/v1/namespaces/winit/configmaps/keep-me')).status, 200);
+  });
+
   it('sendInitialEvents with a resourceVersion the store has not reached: 200 + ERROR event 504 "Timeout: Too large resource version"', async () => {
     const cur = Number(await listRV('/api/v1/namespaces/default/configmaps'));
     const future = cur + 100000;

@@ -206,6 +206,7 @@ export class ResourceHandler {
       continue: q.get('continue') || undefined,
       resourceVersion: q.get('resourceVersion') ?? undefined,
       resourceVersionMatch: q.get('resourceVersionMatch') || undefined,
+      sendInitialEvents: boolParam(q, 'sendInitialEvents'),
     };
   }
 

@@ -110,6 +110,8 @@ export interface ListParams {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Only validated: kube forbids it on a list (any value). */
+  sendInitialEvents?: boolean;
 }
 
 export interface ListResult {
@@ -299,7 +301,7 @@ export function tooLargeResourceVersion(requested: number, current: number): Sta
 }
 
 /** metainternalversion ValidateListOptions (lists) and validateWatchOptions (watches), kube 1.32. */
-export function validateListOptions(p: ListParams & { sendInitialEvents?: boolean; watch?: boolean }, watch: boolean): void {
+export function validateListOptions(p: ListParams, watch: boolean): void {
   const errs: FieldError[] = [];
   const match = p.resourceVersionMatch ?? '';
   if (watch) {
@@ -1197,6 +1199,7 @@ export class GenericStore {
   }
 
   async deleteCollection(scope: RequestScope, lp: ListParams, dopts: DeleteOptions, opts: WriteOptions): Promise<KObject[]> {
+    validateListOptions(lp, false);
     const list = await this.list(scope, { labelSelector: lp.labelSelector, fieldSelector: lp.fieldSelector, resourceVersion: lp.resourceVersion });
     const out: KObject[] = [];
     for (const item of list.items) {
@@ -1254,7 +1257,7 @@ export class GenericStore {
   // ---------------------------------------------------------------- watch
 
   async watch(scope: RequestScope, p: WatchParams, sink: WatchSink): Promise<StoreWatcher> {
-    validateListOptions({ ...p, watch: true }, true);
+    validateListOptions(p, true);
     const sel = this.selectors(scope, p);
     const match = this.matcher(scope, sel);
     const nsPrefix = listPrefix(this.cfg.prefix, this.cfg.storageResource.namespaced ? scope.namespace : undefined);
