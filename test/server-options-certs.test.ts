@@ -47,7 +47,14 @@ describe('parseArgs', () => {
       serviceNodePortRange: '30000-32767',
       etcdPrefix: '/registry',
       etcdCompactionIntervalMs: 300000,
+      eventTTLMs: 3600000,
     });
+  });
+
+  test('--event-ttl takes a Go duration (default 1h)', () => {
+    assert.equal(parseArgs(['--event-ttl', '30m']).eventTTLMs, 1800000);
+    assert.equal(parseArgs(['--event-ttl=0']).eventTTLMs, 0);
+    assert.match(parseErr(['--event-ttl', 'soon']), /invalid argument "soon" for "--event-ttl" flag: time: invalid duration "soon"/);
   });
 
   test('--etcd-compaction-interval takes a Go duration', () => {
@@ -68,6 +75,7 @@ describe('parseArgs', () => {
       '--etcd-servers', 'http://a:2379,http://b:2379', '--etcd-servers=http://c:2379',
       '--etcd-prefix=/kube',
       '--etcd-compaction-interval=10s',
+      '--event-ttl', '2h',
       '--runtime-config', 'api/all=true',
       '--advertise-address', '::1',
     ]);
@@ -82,6 +90,7 @@ describe('parseArgs', () => {
       serviceNodePortRange: '20000-20100',
       etcdServers: ['http://a:2379', 'http://b:2379', 'http://c:2379'],
       etcdCompactionIntervalMs: 10000,
+      eventTTLMs: 7200000,
       etcdPrefix: '/kube',
       runtimeConfig: 'api/all=true',
       advertiseAddress: '::1',

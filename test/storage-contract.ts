@@ -561,6 +561,37 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
       });
     });
 
+    describe('expiry (ttlSeconds)', () => {
+      it('deletes a key written with a TTL once it passes, as a DELETE watchers see; a later write without one keeps its key', async () => {
+        const start = await store.currentRevision();
+        const w = collect(store, '/ttl/', start);
+        const t0 = Date.now();
+        const short = await store.create('/ttl/short', 's1', { ttlSeconds: 2 });
+        const kept = await store.create('/ttl/kept', 'k1', { ttlSeconds: 2 });
+        await store.create('/ttl/plain', 'p1');
+        const renewed = await store.create('/ttl/renewed', 'r1', { ttlSeconds: 2 });
+        const keptNoTtl = await store.update('/ttl/kept', 'k2', kept.modRevision);
+        await store.update('/ttl/renewed', 'r2', renewed.modRevision, { ttlSeconds: 30 });
+        assert.equal((await store.get('/ttl/short'))?.value, 's1');
+
+        const events = await w.waitFor(7, 10000);
+        const elapsed = Date.now() - t0;
+        const del = events[6]!;
+        assert.equal(summary(del).replace(/@\d+$/, ''), 'DELETE /ttl/short=s1');
+        assert.equal(del.prevKv?.value, 's1');
+        assert.equal(del.prevKv?.modRevision, short.modRevision);
+        assert.ok(del.revision > keptNoTtl.modRevision);
+        assert.ok(elapsed >= 1900, `expired after ${elapsed} ms`);
+        assert.equal(await store.get('/ttl/short'), null);
+        assert.deepEqual(keys((await store.list('/ttl/')).items), ['/ttl/kept', '/ttl/plain', '/ttl/renewed']);
+        // The key updated without a TTL outlives the TTL it was created with.
+        await settle(1000);
+        assert.deepEqual(keys((await store.list('/ttl/')).items), ['/ttl/kept', '/ttl/plain', '/ttl/renewed']);
+        assert.equal(w.events.length, 7, w.events.map(summary).join('\n'));
+        w.watcher.close();
+      });
+    });
+
     describe('compaction', () => {
       it('drops history but keeps current values and later revisions readable', async () => {
         const a1 = await store.create('/k/a', 'a1');

@@ -44,6 +44,32 @@ it('etcd is installed and starts', () => {
 storageContract('etcd', freshStore);
 
 describe('etcd storage specifics', () => {
+  it('keys written with a TTL share leases as kube-apiserver\'s lease manager does: one per 1,000 keys, granted for ttl + min(5% ttl, 60 s)', async () => {
+    const s = await freshStore();
+    const raw = new Etcd3({ hosts: endpoints() });
+    try {
+      const before = new Set((await raw.leaseClient.leaseLeases({})).leases.map((l) => l.ID));
+      await Promise.all(Array.from({ length: 1001 }, (_, i) => s.create(`/lease/${i}`, 'v', { ttlSeconds: 600 })));
+      const fresh = (await raw.leaseClient.leaseLeases({})).leases.map((l) => l.ID).filter((id) => !before.has(id));
+      assert.equal(fresh.length, 2, `leases granted: ${fresh.length}`);
+      for (const id of fresh) {
+        const ttl = await raw.leaseClient.leaseTimeToLive({ ID: id, keys: true });
+        assert.ok(Number(ttl.grantedTTL) === 630, `granted TTL ${ttl.grantedTTL}`);
+      }
+      const attached = await Promise.all(fresh.map(async (id) => (await raw.leaseClient.leaseTimeToLive({ ID: id, keys: true })).keys.length));
+      assert.deepEqual(attached.sort((a, b) => a - b), [1, 1000]);
+      // A write without a TTL detaches its key.
+      const kv = (await s.get('/lease/0'))!;
+      await s.update('/lease/0', 'v2', kv.modRevision);
+      const after = await Promise.all(fresh.map(async (id) => (await raw.leaseClient.leaseTimeToLive({ ID: id, keys: true })).keys.length));
+      assert.equal(after.reduce((a, b) => a + b, 0), 1000);
+      for (const id of fresh) await raw.leaseClient.leaseRevoke({ ID: id });
+    } finally {
+      raw.close();
+      await s.close();
+    }
+  });
+
   it('rejects reads and compactions at future revisions with FutureRevisionError', async () => {
     const s = await freshStore();
     try {

@@ -282,9 +282,46 @@ function registerTests(): void {
       assert.deepEqual(await s.get('/b'), { key: '/b', value: 'y2', createRevision: 2, modRevision: upd.modRevision });
       await s.close();
       const raw = new Database(file, { readonly: true });
-      assert.deepEqual(raw.prepare('SELECT name FROM pragma_table_info(\'kv\')').pluck().all(), ['key', 'create_rev', 'mod_rev']);
-      assert.equal(raw.pragma('user_version', { simple: true }), 2);
+      assert.deepEqual(raw.prepare('SELECT name FROM pragma_table_info(\'kv\')').pluck().all(), ['key', 'create_rev', 'mod_rev', 'expires']);
+      assert.equal(raw.pragma('user_version', { simple: true }), 3);
       raw.close();
+    });
+
+    it('migrates a schema version 2 database (no expiry column): its keys keep living, new ones can expire', async () => {
+      const file = oldDatabase(`
+        CREATE TABLE kv (key TEXT PRIMARY KEY, create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO meta (name, value) VALUES ('rev', 2), ('compacted', 0), ('compact_done', 0);
+        INSERT INTO kv VALUES ('/a', 1, 1), ('/b', 2, 2);
+        INSERT INTO log VALUES (1, '/a', 'x', 1, 0, 0), (2, '/b', 'y', 2, 0, 0);
+        PRAGMA user_version = 2;
+      `);
+      const s = SqliteStorage.open({ path: file });
+      assert.deepEqual((await s.list('/')).items.map((i) => `${i.key}=${i.value}@${i.modRevision}`), ['/a=x@1', '/b=y@2']);
+      await s.create('/c', 'z', { ttlSeconds: 1 });
+      await s.update('/b', 'y2', 2, { ttlSeconds: 1 });
+      await sleep(1800);
+      assert.deepEqual((await s.list('/')).items.map((i) => i.key), ['/a']);
+      await s.close();
+      const raw = new Database(file, { readonly: true });
+      assert.equal(raw.pragma('user_version', { simple: true }), 3);
+      raw.close();
+    });
+
+    it('a key whose expiry passed while the server was down is deleted after reopening, and watchers see it', async () => {
+      const file = tmpDb();
+      let s = SqliteStorage.open({ path: file });
+      await s.create('/ev/keep', 'k');
+      const gone = await s.create('/ev/gone', 'g', { ttlSeconds: 1 });
+      await s.close();
+      await sleep(1200);
+      s = SqliteStorage.open({ path: file });
+      const events: WatchEvent[] = [];
+      const w = s.watch('/ev/', { afterRevision: gone.modRevision, onEvent: (ev) => events.push(ev) });
+      for (let i = 0; i < 40 && events.length === 0; i++) await sleep(50);
+      w.close();
+      assert.deepEqual(events.map((e) => `${e.type} ${e.kv.key} prev=${e.prevKv?.value}`), ['DELETE /ev/gone prev=g']);
+      assert.deepEqual((await s.list('/ev/')).items.map((i) => i.key), ['/ev/keep']);
+      await s.close();
     });
 
     it('compacts automatically when configured', async () => {

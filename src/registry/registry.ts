@@ -98,6 +98,8 @@ export interface RegistryOptions {
   root?: string;
   /** The group versions to serve. */
   groups: GroupInfo[];
+  /** Events are deleted this long after their last write (kube's --event-ttl, in whole seconds); 0 = kept. */
+  eventTTLSeconds?: number;
   onChange?: (gr: { group: string; resource: string }, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KObject) => void;
 }
 
@@ -171,6 +173,7 @@ export class ResourceRegistry {
         namespaceCheck: (ns, gr, name) => this.checkNamespace(ns, gr, name),
         softDelete: skey === '/namespaces' ? markNamespaceTerminating : undefined,
         deleteCheck: skey === '/namespaces' ? refuseImmortalNamespace : undefined,
+        ttlSeconds: skey === '/events' ? this.opts.eventTTLSeconds : undefined,
         onChange: this.opts.onChange ? (type, obj) => this.opts.onChange!({ group: storageInfo.group, resource: storageInfo.name }, type, obj) : undefined,
       };
       store = new GenericStore(cfg);

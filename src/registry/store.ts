@@ -23,6 +23,7 @@ import {
   KeyExistsError,
   KeyNotFoundError,
   type KeyValue,
+  type PutOptions,
   type Storage,
   type WatchEvent as StorageWatchEvent,
 } from '../storage/interface.js';
@@ -92,6 +93,8 @@ export interface StoreConfig {
   cache?: WatchCache;
   /** Asynchronous conversion to apiVersion (CRD conversion webhooks); built-ins convert synchronously. */
   convert?: (objs: KObject[], apiVersion: string) => Promise<KObject[]>;
+  /** Objects are deleted this long after their last write (kube's --event-ttl for Events); undefined = kept. */
+  ttlSeconds?: number;
   /** Called after an object was persisted or deleted (not on dry runs), e.g. to start controllers. */
   onChange?: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KObject) => void;
 }
@@ -354,8 +357,11 @@ function decodeContinue(token: string): ContinueToken {
 
 export class GenericStore {
   readonly gr: { group: string; resource: string };
+  /** Every write of the resource carries its TTL, updates included (kube's TTLFunc for Events). */
+  private readonly putOptions: PutOptions | undefined;
   constructor(readonly cfg: StoreConfig) {
     this.gr = { group: cfg.storageResource.group, resource: cfg.storageResource.name };
+    this.putOptions = cfg.ttlSeconds ? { ttlSeconds: cfg.ttlSeconds } : undefined;
   }
 
   private grOf(scope: RequestScope) {
@@ -863,7 +869,7 @@ export class GenericStore {
     }
     let kv: KeyValue;
     try {
-      kv = await this.cfg.storage.create(this.key(scope.namespace, name), this.encode(stored));
+      kv = await this.cfg.storage.create(this.key(scope.namespace, name), this.encode(stored), this.putOptions);
     } catch (e) {
       if (e instanceof KeyExistsError) {
         if (generatedName) throw generateNameConflict(this.grOf(scope), name, 1);
@@ -991,7 +997,7 @@ export class GenericStore {
         this.cfg.onChange?.('DELETED', out);
         return out;
       }
-      const kv = await this.cfg.storage.update(key, encoded, expectedRev);
+      const kv = await this.cfg.storage.update(key, encoded, expectedRev, this.putOptions);
       const res = await this.written(kv, scope);
       this.cfg.onChange?.('MODIFIED', res);
       return res;
@@ -1137,7 +1143,7 @@ export class GenericStore {
         sm.deletionGracePeriodSeconds = 0;
         if (opts.dryRun) return { obj: soft, deleted: false };
         try {
-          const w = await this.cfg.storage.update(key, this.encode(await this.toStorageA(soft)), kv.modRevision);
+          const w = await this.cfg.storage.update(key, this.encode(await this.toStorageA(soft)), kv.modRevision, this.putOptions);
           const res = await this.decodeA(w, scope);
           this.cfg.onChange?.('MODIFIED', res);
           return { obj: res, deleted: false };
@@ -1162,7 +1168,7 @@ export class GenericStore {
         nm.finalizers = [...finalizers];
         if (opts.dryRun) return { obj: next, deleted: false };
         try {
-          const w = await this.cfg.storage.update(key, this.encode(await this.toStorageA(next)), kv.modRevision);
+          const w = await this.cfg.storage.update(key, this.encode(await this.toStorageA(next)), kv.modRevision, this.putOptions);
           const res = await this.decodeA(w, scope);
           this.cfg.onChange?.('MODIFIED', res);
           return { obj: res, deleted: false };

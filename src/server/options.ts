@@ -36,6 +36,8 @@ export interface ServerOptions {
   etcdPrefix: string;
   /** --etcd-compaction-interval in milliseconds (Go duration on the command line), default 5m; 0 disables. Compacts SQLite's log too. */
   etcdCompactionIntervalMs: number;
+  /** --event-ttl in milliseconds (Go duration on the command line), default 1h: Events are deleted this long after their last write; under 1 s = kept. */
+  eventTTLMs: number;
   /** --runtime-config, raw string (parsed later). */
   runtimeConfig?: string;
   /** --advertise-address */
@@ -67,6 +69,7 @@ export function defaultOptions(): ServerOptions {
     serviceNodePortRange: DEFAULT_SERVICE_NODE_PORT_RANGE,
     etcdPrefix: DEFAULT_ETCD_PREFIX,
     etcdCompactionIntervalMs: 5 * 60 * 1000,
+    eventTTLMs: 60 * 60 * 1000,
   };
 }
 
@@ -320,6 +323,14 @@ const FLAGS: FlagDef[] = [
     set(o, v) {
       const items = v === '' ? [] : v.split(',').map((s) => s.trim());
       o.etcdServers = [...(o.etcdServers ?? []), ...items];
+    },
+  },
+  {
+    name: 'event-ttl',
+    type: 'duration',
+    usage: 'Amount of time to retain events. (default 1h0m0s)',
+    set(o, v) {
+      o.eventTTLMs = parseGoDuration(v);
     },
   },
   {

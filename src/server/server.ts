@@ -68,6 +68,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     storage,
     root: o.etcdPrefix,
     groups: servedGroups,
+    // kube's uint64(EventTTL.Seconds()): whole seconds.
+    eventTTLSeconds: Math.max(0, Math.floor(o.eventTTLMs / 1000)),
     onChange: (gr, type, obj) => {
       if (gr.group === 'apiextensions.k8s.io' && gr.resource === 'customresourcedefinitions') crds?.onChange(obj);
       controllers?.onChange(gr, type, obj);

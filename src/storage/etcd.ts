@@ -50,6 +50,7 @@ import {
   type ICompare,
 } from 'etcd3';
 import { TxnBatcher } from './etcd-batch.js';
+import { LeaseManager } from './etcd-lease.js';
 import {
   CompactedError,
   ConflictError,
@@ -60,6 +61,7 @@ import {
   type KeyValue,
   type ListOptions,
   type ListResult,
+  type PutOptions,
   type Storage,
   type WatchEvent,
   type Watcher,
@@ -145,6 +147,8 @@ function inRange(k: Buffer, lo: Buffer, hi: Buffer): boolean {
   return Buffer.compare(k, hi) < 0;
 }
 
+const NO_LEASE: { lease?: string } = {};
+
 function rev(s: string | number | undefined): number {
   return s === undefined ? 0 : Number(s);
 }
@@ -182,6 +186,8 @@ export class EtcdStorage implements Storage {
   readonly watchRetryTimeoutMs: number;
   /** Concurrent writes share transactions (see etcd-batch.ts). */
   private readonly batcher = new TxnBatcher((req) => this.txnCounted(req));
+  /** Leases for writes with a TTL (kube's lease manager: one lease shared by many keys). */
+  private readonly leases = new LeaseManager(async (ttl) => (await this.call((o) => this.client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }, o))).ID);
 
   private constructor(readonly client: Etcd3, opts: EtcdStorageOptions) {
     this.ns = Buffer.from(opts.prefix ?? '', 'utf8');
@@ -311,14 +317,15 @@ export class EtcdStorage implements Storage {
     return rev(res.count);
   }
 
-  async create(key: string, value: string): Promise<KeyValue> {
+  async create(key: string, value: string, opts?: PutOptions): Promise<KeyValue> {
     this.checkOpen();
     const k = this.k(key);
     const v = Buffer.from(value, 'utf8');
+    const lease = opts?.ttlSeconds ? await this.leaseFor(opts.ttlSeconds) : NO_LEASE;
     const out = await this.batcher.submit({
       key: k,
       compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-      op: { request_put: { key: k, value: v } },
+      op: { request_put: { key: k, value: v, ...lease } },
       bytes: k.length + v.length,
       holds: (cur) => cur === undefined,
     });
@@ -328,17 +335,18 @@ export class EtcdStorage implements Storage {
     throw new KeyExistsError(key);
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
+  async update(key: string, value: string, expectedModRevision: number, opts?: PutOptions): Promise<KeyValue> {
     this.checkOpen();
     const k = this.k(key);
     const v = Buffer.from(value, 'utf8');
+    const lease = opts?.ttlSeconds ? await this.leaseFor(opts.ttlSeconds) : NO_LEASE;
     const out = await this.batcher.submit({
       key: k,
       compare: [
         { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
         { key: k, target: 'Version', result: 'Greater', version: 0 },
       ],
-      op: { request_put: { key: k, value: v, prev_kv: true } },
+      op: { request_put: { key: k, value: v, prev_kv: true, ...lease } },
       bytes: k.length + v.length,
       holds: (cur) => cur !== undefined && rev(cur.mod_revision) === expectedModRevision,
     });
@@ -495,6 +503,11 @@ export class EtcdStorage implements Storage {
 
   private checkOpen(): void {
     if (this.closed) throw new StorageError('storage closed');
+  }
+
+  /** The put's lease field for a write with a TTL (a put without one detaches the key from any lease). */
+  private async leaseFor(ttlSeconds: number): Promise<{ lease?: string }> {
+    return ttlSeconds > 0 ? { lease: await this.leases.leaseFor(ttlSeconds) } : NO_LEASE;
   }
 
   /** Run fn, retrying transient failures with backoff; resolves with the number of attempts used. */

@@ -59,6 +59,16 @@ export interface WatchOptions {
   onProgress?(revision: number): void;
 }
 
+/** Options of a put (create or update). */
+export interface PutOptions {
+  /**
+   * Delete the key by itself about this many seconds after this write (etcd: attach a lease; kube-apiserver
+   * gives Events one, --event-ttl). A later write without it keeps the key for good, as a put without a
+   * lease does in etcd. The expiry is a DELETE like any other: watchers see it. 0 or undefined = no expiry.
+   */
+  ttlSeconds?: number;
+}
+
 export interface Storage {
   /** Current (latest committed) revision. */
   currentRevision(): Promise<number>;
@@ -68,9 +78,9 @@ export interface Storage {
   /** Number of keys with the prefix (current revision). */
   count(prefix: string): Promise<number>;
   /** Create a key; throws KeyExistsError if it exists. */
-  create(key: string, value: string): Promise<KeyValue>;
+  create(key: string, value: string, opts?: PutOptions): Promise<KeyValue>;
   /** Compare-and-swap: write only if the key's modRevision equals expectedModRevision. Throws ConflictError / NotFoundError. */
-  update(key: string, value: string, expectedModRevision: number): Promise<KeyValue>;
+  update(key: string, value: string, expectedModRevision: number, opts?: PutOptions): Promise<KeyValue>;
   /** Delete (optionally only if modRevision matches). Returns the deleted kv with modRevision = deletion revision. Throws NotFoundError / ConflictError. */
   delete(key: string, expectedModRevision?: number): Promise<KeyValue>;
   /** Watch keys with the prefix. */

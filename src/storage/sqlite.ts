@@ -4,10 +4,12 @@
 //   meta(name, value)   'rev' = a floor for the last committed revision (written by compaction, which may
 //                       delete the newest log row), 'compacted' = compacted revision, 'compact_done' = how
 //                       far the background deletion of that compaction got.
-//   kv(id, key, ...)    current state only; every current read goes here. A rowid table with a unique index
-//                       on key: ~1.4 KB values fit in a rowid table's leaf pages but spill to overflow pages
-//                       in a WITHOUT ROWID table (3x the size, 3x slower point reads).
-//   log(rev, ...)       one row per write (PUT or DELETE); used for past-revision reads and watch replay.
+//   kv(key, create_rev, mod_rev, expires)
+//                       the live keys; a key's value is its log row at mod_rev. expires (ms since the epoch)
+//                       is set by a write with a TTL, and the key is deleted once it passes (a sweep every
+//                       500 ms, as etcd's lessor checks its leases).
+//   log(rev, ...)       one row per write (PUT or DELETE), with its value; read for current values (through
+//                       kv), past-revision reads and watch replay.
 //
 // Revisions: the first write gets revision 1, so an empty store reports currentRevision() === 0. The
 // current revision is max(meta 'rev', max(log.rev)) on open.
@@ -35,6 +37,7 @@ import {
   type KeyValue,
   type ListOptions,
   type ListResult,
+  type PutOptions,
   type Storage,
   type WatchEvent,
   type Watcher,
@@ -76,6 +79,8 @@ interface WriteOp {
   kind: typeof CREATE | typeof UPDATE | typeof DELETE;
   key: string;
   value: string;
+  /** When the key is to expire (ms since the epoch), null = never. */
+  expires: number | null;
   /** The modRevision the key must have; undefined = any (DELETE only). */
   expected: number | undefined;
   resolve: (kv: KeyValue) => void;
@@ -131,12 +136,17 @@ function freezeEvent(ev: WatchEvent): WatchEvent {
   return Object.freeze(ev);
 }
 
+function expiresAt(opts: PutOptions | undefined): number | null {
+  const ttl = opts?.ttlSeconds;
+  return ttl !== undefined && ttl > 0 ? Date.now() + ttl * 1000 : null;
+}
+
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 // kv holds each live key's revisions; its value is the log row at mod_rev (compaction only removes log rows
 // that a later row superseded, never a live key's current one), so every write stores its value once.
@@ -145,7 +155,8 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) 
 CREATE TABLE IF NOT EXISTS kv (
   key TEXT PRIMARY KEY,
   create_rev INTEGER NOT NULL,
-  mod_rev INTEGER NOT NULL
+  mod_rev INTEGER NOT NULL,
+  expires INTEGER
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS log (
   rev INTEGER PRIMARY KEY,
@@ -173,6 +184,15 @@ DROP INDEX IF EXISTS kv_key;
 DROP TABLE kv;
 ALTER TABLE kv_v2 RENAME TO kv;
 `;
+
+// Schema version 3 adds kv.expires (keys written with a TTL). Only keys with one are in the index.
+const MIGRATE_TO_3 = 'ALTER TABLE kv ADD COLUMN expires INTEGER';
+const EXPIRES_INDEX = 'CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL';
+
+/** How often keys past their expiry are looked for (etcd's lessor checks every 500 ms). */
+const EXPIRY_SWEEP_MS = 500;
+/** Expired keys deleted per sweep at most (one group commit). */
+const EXPIRY_SWEEP_BATCH = 1000;
 
 /** The current KeyValues (kv with its value from the log), columns named as KeyValue names them, so rows need no copying. */
 const CURRENT = 'SELECT kv.key AS key, l.value AS value, kv.create_rev AS createRevision, kv.mod_rev AS modRevision FROM kv JOIN log l ON l.rev = kv.mod_rev';
@@ -217,6 +237,7 @@ export class SqliteStorage implements Storage {
   private readonly sSetMeta: Stmt;
   private readonly sInsKv: Stmt;
   private readonly sUpdKv: Stmt;
+  private readonly sExpired: Stmt;
   private readonly sDelKv: Stmt;
   private readonly sInsLog: Stmt;
   private readonly sListAll: Stmt;
@@ -238,8 +259,11 @@ export class SqliteStorage implements Storage {
     this.sGet = db.prepare(`${CURRENT} WHERE kv.key = ?`);
     this.sSetMeta = db.prepare('UPDATE meta SET value = ? WHERE name = ?');
     // The primary key does the existence check of a create.
-    this.sInsKv = db.prepare('INSERT INTO kv (key, create_rev, mod_rev) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING');
-    this.sUpdKv = db.prepare('UPDATE kv SET mod_rev = ? WHERE key = ?');
+    this.sInsKv = db.prepare('INSERT INTO kv (key, create_rev, mod_rev, expires) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING');
+    this.sUpdKv = db.prepare('UPDATE kv SET mod_rev = ?, expires = ? WHERE key = ?');
+    this.sExpired = db.prepare(
+      `SELECT key, mod_rev AS rev FROM kv WHERE expires IS NOT NULL AND expires <= ? ORDER BY expires LIMIT ${EXPIRY_SWEEP_BATCH}`,
+    );
     this.sDelKv = db.prepare('DELETE FROM kv WHERE key = ?');
     this.sInsLog = db.prepare(
       'INSERT INTO log (rev, key, value, create_rev, prev_rev, deleted) VALUES (?, ?, ?, ?, ?, ?)',
@@ -260,6 +284,7 @@ export class SqliteStorage implements Storage {
       this.batchRev = this.rev;
       for (let i = from; i < to; i++) this.apply(ops[i]);
     });
+    this.addTimer(EXPIRY_SWEEP_MS, () => this.deleteExpired());
     const progress = opts.progressIntervalMs ?? 5000;
     if (progress > 0) this.addTimer(progress, () => this.progressTick());
     const compactEvery = opts.compactionIntervalMs ?? 0;
@@ -319,6 +344,9 @@ export class SqliteStorage implements Storage {
         | undefined;
       if (kv !== undefined && /\bvalue\b/i.test(kv)) db.exec(MIGRATE_TO_2);
       db.exec(SCHEMA);
+      const columns = db.prepare("SELECT name FROM pragma_table_info('kv')").pluck().all() as string[];
+      if (!columns.includes('expires')) db.exec(MIGRATE_TO_3);
+      db.exec(EXPIRES_INDEX);
     }).immediate();
   }
 
@@ -375,16 +403,16 @@ export class SqliteStorage implements Storage {
     return (this.stmt(this.listSql(false, false, true)).get({ lo }) as { n: number }).n;
   }
 
-  create(key: string, value: string): Promise<KeyValue> {
-    return this.enqueue(CREATE, key, value, 0);
+  create(key: string, value: string, opts?: PutOptions): Promise<KeyValue> {
+    return this.enqueue(CREATE, key, value, 0, expiresAt(opts));
   }
 
-  update(key: string, value: string, expectedModRevision: number): Promise<KeyValue> {
-    return this.enqueue(UPDATE, key, value, expectedModRevision);
+  update(key: string, value: string, expectedModRevision: number, opts?: PutOptions): Promise<KeyValue> {
+    return this.enqueue(UPDATE, key, value, expectedModRevision, expiresAt(opts));
   }
 
   delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
-    return this.enqueue(DELETE, key, '', expectedModRevision);
+    return this.enqueue(DELETE, key, '', expectedModRevision, null);
   }
 
   watch(prefix: string, opts: WatchOptions): Watcher {
@@ -463,10 +491,10 @@ export class SqliteStorage implements Storage {
     if (this.closed) throw new StorageError('storage closed');
   }
 
-  private enqueue(kind: WriteOp['kind'], key: string, value: string, expected: number | undefined): Promise<KeyValue> {
+  private enqueue(kind: WriteOp['kind'], key: string, value: string, expected: number | undefined, expires: number | null): Promise<KeyValue> {
     if (this.closed) return Promise.reject(new StorageError('storage closed'));
     return new Promise<KeyValue>((resolve, reject) => {
-      this.queue.push({ kind, key, value, expected, resolve, reject, ev: null, err: undefined });
+      this.queue.push({ kind, key, value, expires, expected, resolve, reject, ev: null, err: undefined });
       if (!this.writeScheduled) {
         this.writeScheduled = true;
         setImmediate(this.runWritesCb);
@@ -522,7 +550,7 @@ export class SqliteStorage implements Storage {
     const key = op.key;
     const rev = this.batchRev + 1;
     if (op.kind === CREATE) {
-      if (this.sInsKv.run(key, rev, rev).changes === 0) {
+      if (this.sInsKv.run(key, rev, rev, op.expires).changes === 0) {
         op.err = new KeyExistsError(key);
         return;
       }
@@ -541,7 +569,7 @@ export class SqliteStorage implements Storage {
       return;
     }
     if (op.kind === UPDATE) {
-      this.sUpdKv.run(rev, key);
+      this.sUpdKv.run(rev, op.expires, key);
       this.sInsLog.run(rev, key, op.value, cur.createRevision, cur.modRevision, 0);
       this.batchRev = rev;
       op.ev = {
@@ -561,6 +589,16 @@ export class SqliteStorage implements Storage {
         revision: rev,
       };
     }
+  }
+
+  /**
+   * Deletes the keys whose expiry has passed, each only if unchanged since (a write in between set its own
+   * expiry), through the write queue: watchers get the DELETEs in revision order like any other.
+   */
+  private deleteExpired(): void {
+    if (this.closed) return;
+    const rows = this.sExpired.all(Date.now()) as { key: string; rev: number }[];
+    for (const r of rows) this.delete(r.key, r.rev).catch(() => undefined);
   }
 
   private addTimer(ms: number, fn: () => void): void {
