@@ -44,6 +44,35 @@ it('etcd is installed and starts', () => {
 storageContract('etcd', freshStore);
 
 describe('etcd storage specifics', () => {
+  it('a lease revoked behind its back: TTL writes get a new lease, and writes batched with them do not fail', async () => {
+    const s = await freshStore();
+    const raw = new Etcd3({ hosts: endpoints() });
+    try {
+      await s.create('/revoked/first', 'v', { ttlSeconds: 600 });
+      const leases = (await raw.leaseClient.leaseLeases({})).leases.map((l) => l.ID);
+      for (const id of leases) {
+        const ttl = await raw.leaseClient.leaseTimeToLive({ ID: id, keys: true });
+        if (ttl.keys.some((k) => k.toString().endsWith('/revoked/first'))) await raw.leaseClient.leaseRevoke({ ID: id });
+      }
+      assert.equal(await s.get('/revoked/first'), null, 'revoking the lease deletes its key');
+      // Enough at once that they queue up into shared transactions.
+      const writes = Array.from({ length: 40 }, (_, i) => s.create(`/revoked/${i}`, 'v', i % 2 ? { ttlSeconds: 600 } : undefined));
+      const results = await Promise.allSettled(writes);
+      assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+      assert.equal(await s.count('/revoked/'), 40);
+      const withTtl = await raw.getAll().prefix(`/test-`).keys();
+      assert.ok(withTtl.length >= 40);
+      const now = (await raw.leaseClient.leaseLeases({})).leases.map((l) => l.ID).filter((id) => !leases.includes(id));
+      assert.equal(now.length, 1, 'one new lease');
+      const attached = (await raw.leaseClient.leaseTimeToLive({ ID: now[0]!, keys: true })).keys.length;
+      assert.equal(attached, 20);
+      await raw.leaseClient.leaseRevoke({ ID: now[0]! });
+    } finally {
+      raw.close();
+      await s.close();
+    }
+  });
+
   it('keys written with a TTL share leases as kube-apiserver\'s lease manager does: one per 1,000 keys, granted for ttl + min(5% ttl, 60 s)', async () => {
     const s = await freshStore();
     const raw = new Etcd3({ hosts: endpoints() });

@@ -40,6 +40,12 @@ export interface BatcherLimits {
   maxWrites?: number;
   /** Request bytes per transaction (default 1 MiB, under etcd's 1.5 MiB --max-request-bytes). */
   maxBytes?: number;
+  /**
+   * Is this error etcd refusing the request as a whole for what one of its writes carries (e.g. a lease
+   * that no longer exists)? The batch's writes are then sent again one by one, so the error stays with the
+   * write that caused it. Other errors fail every write of the batch.
+   */
+  isRefusal?: (err: unknown) => boolean;
 }
 
 interface Pending {
@@ -56,11 +62,13 @@ export class TxnBatcher {
   private readonly maxInFlight: number;
   private readonly maxWrites: number;
   private readonly maxBytes: number;
+  private readonly isRefusal: (err: unknown) => boolean;
 
   constructor(private readonly send: TxnSender, limits: BatcherLimits = {}) {
     this.maxInFlight = limits.maxInFlight ?? 2;
     this.maxWrites = limits.maxWrites ?? 64;
     this.maxBytes = limits.maxBytes ?? 1 << 20;
+    this.isRefusal = limits.isRefusal ?? (() => false);
   }
 
   submit(w: BatchWrite): Promise<BatchOutcome> {
@@ -114,7 +122,8 @@ export class TxnBatcher {
     try {
       out = await this.send(req);
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      if (batch.length > 1 && this.isRefusal(err)) this.queue.unshift(...batch.map((p) => ({ ...p, solo: true })));
+      else for (const p of batch) p.reject(err);
       return;
     }
     const { res, attempts } = out;

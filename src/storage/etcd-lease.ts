@@ -29,6 +29,11 @@ export class LeaseManager {
 
   constructor(private readonly grant: LeaseGranter, private readonly now: () => number = Date.now) {}
 
+  /** Stop handing out this lease (etcd said it is gone). */
+  forget(id: string): void {
+    if (this.current?.id === id) this.current = undefined;
+  }
+
   /** The lease to attach to a key that should live ttlSeconds. */
   async leaseFor(ttlSeconds: number): Promise<string> {
     const ttl = Math.max(1, Math.floor(ttlSeconds));

@@ -148,6 +148,9 @@ function inRange(k: Buffer, lo: Buffer, hi: Buffer): boolean {
 }
 
 const NO_LEASE: { lease?: string } = {};
+const LEASE_NOT_FOUND_MSG = /requested lease not found/i;
+/** etcd refusing a whole transaction for what one of its writes carries. */
+const REFUSAL_MSG = /requested lease not found|request is too large|too many operations in txn request|duplicate key given in txn request/i;
 
 function rev(s: string | number | undefined): number {
   return s === undefined ? 0 : Number(s);
@@ -185,7 +188,9 @@ export class EtcdStorage implements Storage {
   private readonly listTimeoutMs: number;
   readonly watchRetryTimeoutMs: number;
   /** Concurrent writes share transactions (see etcd-batch.ts). */
-  private readonly batcher = new TxnBatcher((req) => this.txnCounted(req));
+  private readonly batcher = new TxnBatcher((req) => this.txnCounted(req), {
+    isRefusal: (err) => err instanceof Error && REFUSAL_MSG.test(err.message),
+  });
   /** Leases for writes with a TTL (kube's lease manager: one lease shared by many keys). */
   private readonly leases = new LeaseManager(async (ttl) => (await this.call((o) => this.client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }, o))).ID);
 
@@ -321,14 +326,15 @@ export class EtcdStorage implements Storage {
     this.checkOpen();
     const k = this.k(key);
     const v = Buffer.from(value, 'utf8');
-    const lease = opts?.ttlSeconds ? await this.leaseFor(opts.ttlSeconds) : NO_LEASE;
-    const out = await this.batcher.submit({
-      key: k,
-      compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-      op: { request_put: { key: k, value: v, ...lease } },
-      bytes: k.length + v.length,
-      holds: (cur) => cur === undefined,
-    });
+    const out = await this.withLease(opts, (lease) =>
+      this.batcher.submit({
+        key: k,
+        compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
+        op: { request_put: { key: k, value: v, ...lease } },
+        bytes: k.length + v.length,
+        holds: (cur) => cur === undefined,
+      }),
+    );
     if (out.succeeded) return { key, value, createRevision: out.revision, modRevision: out.revision };
     // A retried create whose first attempt was applied finds its own value.
     if (out.attempts > 1 && out.current !== undefined && out.current.value.equals(v)) return this.toKv(out.current);
@@ -339,17 +345,18 @@ export class EtcdStorage implements Storage {
     this.checkOpen();
     const k = this.k(key);
     const v = Buffer.from(value, 'utf8');
-    const lease = opts?.ttlSeconds ? await this.leaseFor(opts.ttlSeconds) : NO_LEASE;
-    const out = await this.batcher.submit({
-      key: k,
-      compare: [
-        { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
-        { key: k, target: 'Version', result: 'Greater', version: 0 },
-      ],
-      op: { request_put: { key: k, value: v, prev_kv: true, ...lease } },
-      bytes: k.length + v.length,
-      holds: (cur) => cur !== undefined && rev(cur.mod_revision) === expectedModRevision,
-    });
+    const out = await this.withLease(opts, (lease) =>
+      this.batcher.submit({
+        key: k,
+        compare: [
+          { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
+          { key: k, target: 'Version', result: 'Greater', version: 0 },
+        ],
+        op: { request_put: { key: k, value: v, prev_kv: true, ...lease } },
+        bytes: k.length + v.length,
+        holds: (cur) => cur !== undefined && rev(cur.mod_revision) === expectedModRevision,
+      }),
+    );
     if (out.succeeded) {
       const prev = out.response.response_put.prev_kv;
       return { key, value, createRevision: prev ? rev(prev.create_revision) : out.revision, modRevision: out.revision };
@@ -505,9 +512,22 @@ export class EtcdStorage implements Storage {
     if (this.closed) throw new StorageError('storage closed');
   }
 
-  /** The put's lease field for a write with a TTL (a put without one detaches the key from any lease). */
-  private async leaseFor(ttlSeconds: number): Promise<{ lease?: string }> {
-    return ttlSeconds > 0 ? { lease: await this.leases.leaseFor(ttlSeconds) } : NO_LEASE;
+  /**
+   * Runs a put with the lease field its TTL calls for (none: a put without a lease detaches the key from
+   * any). When etcd no longer has the shared lease (revoked by hand, a restored snapshot), the put is sent
+   * once more with a new one.
+   */
+  private async withLease<T>(opts: PutOptions | undefined, put: (lease: { lease?: string }) => Promise<T>): Promise<T> {
+    const ttl = opts?.ttlSeconds;
+    if (!ttl || ttl <= 0) return put(NO_LEASE);
+    const lease = await this.leases.leaseFor(ttl);
+    try {
+      return await put({ lease });
+    } catch (err) {
+      if (!(err instanceof Error) || !LEASE_NOT_FOUND_MSG.test(err.message)) throw err;
+      this.leases.forget(lease);
+      return put({ lease: await this.leases.leaseFor(ttl) });
+    }
   }
 
   /** Run fn, retrying transient failures with backoff; resolves with the number of attempts used. */
