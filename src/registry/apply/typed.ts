@@ -55,6 +55,20 @@ function entries(o: Obj): Array<[string, unknown]> {
   return Object.entries(o).filter(([, v]) => v !== undefined);
 }
 
+/** Does o have a field that is present (not undefined)? Without entries()' arrays: compare runs on every write. */
+function hasEntries(o: Obj): boolean {
+  for (const k in o) if (o[k] !== undefined) return true;
+  return false;
+}
+
+/** The present fields of l, then those of r that l lacks (in order). */
+function unionKeys(l: Obj | undefined, r: Obj | undefined): string[] {
+  const keys: string[] = [];
+  if (l) for (const k in l) if (l[k] !== undefined) keys.push(k);
+  if (r) for (const k in r) if (r[k] !== undefined && (l === undefined || l[k] === undefined)) keys.push(k);
+  return keys;
+}
+
 export class TypedError extends Error {}
 
 /** The path element identifying a list item (listItemToPathElement); throws TypedError. */
@@ -259,7 +273,7 @@ function walkToFieldSet(v: unknown, t: TypeNode, path: PathElement[], set: Field
       for (const [k, child] of entries(v)) {
         const p2 = [...path, fieldPE(k)];
         walkToFieldSet(child, fieldType(a.map, k), p2, set);
-        if (child === null || (isObj(child) && entries(child).length === 0)) set.insert(p2);
+        if (child === null || (isObj(child) && !hasEntries(child))) set.insert(p2);
         else if (!a.map.field(k)) set.insert(p2);
       }
       return;
@@ -341,15 +355,12 @@ function compareAtom(a: Atom, lhs: unknown, rhs: unknown, t: TypeNode, path: Pat
     case 'map': {
       const l = asMap(lhs);
       const r = asMap(rhs);
-      const empty = (!l || entries(l).length === 0) && (!r || entries(r).length === 0);
+      const empty = (!l || !hasEntries(l)) && (!r || !hasEntries(r));
       if (a.map.atomic || empty) {
         compareLeaf(lhs, rhs, path, c, st);
         return;
       }
-      const keys = new Set<string>();
-      for (const [k] of entries(l ?? {})) keys.add(k);
-      for (const [k] of entries(r ?? {})) keys.add(k);
-      for (const k of keys) {
+      for (const k of unionKeys(l, r)) {
         walkCompare(l?.[k], r?.[k], fieldType(a.map, k), [...path, fieldPE(k)], c);
       }
       return;
@@ -446,14 +457,10 @@ function mergeAtom(a: Atom, lhs: unknown, rhs: unknown, st: LeafState): unknown 
     case 'map': {
       const l = asMap(lhs);
       const r = asMap(rhs);
-      const empty = (!l || entries(l).length === 0) && (!r || entries(r).length === 0);
+      const empty = (!l || !hasEntries(l)) && (!r || !hasEntries(r));
       if (a.map.atomic || empty) return keepRHS(lhs, rhs, st);
       const out: Obj = {};
-      const keys: string[] = [];
-      const seen = new Set<string>();
-      for (const [k] of entries(l ?? {})) if (!seen.has(k)) (seen.add(k), keys.push(k));
-      for (const [k] of entries(r ?? {})) if (!seen.has(k)) (seen.add(k), keys.push(k));
-      for (const k of keys) {
+      for (const k of unionKeys(l, r)) {
         const m = walkMerge(l?.[k], r?.[k], fieldType(a.map, k));
         if (m !== undefined) out[k] = m;
       }
