@@ -48,7 +48,17 @@ describe('parseArgs', () => {
       etcdPrefix: '/registry',
       etcdCompactionIntervalMs: 300000,
       eventTTLMs: 3600000,
+      watchCache: true,
     });
+  });
+
+  test('--watch-cache is a bool flag as in pflag: alone = true, =false, no separate value', () => {
+    assert.equal(parseArgs(['--watch-cache=false']).watchCache, false);
+    assert.equal(parseArgs(['--watch-cache=F']).watchCache, false);
+    assert.equal(parseArgs(['--watch-cache']).watchCache, true);
+    assert.equal(parseArgs(['--watch-cache', '--secure-port', '1']).securePort, 1);
+    assert.match(parseErr(['--watch-cache', 'false']), /does not take any arguments, got \["false"\]/);
+    assert.match(parseErr(['--watch-cache=nope']), /invalid argument "nope" for "--watch-cache" flag: strconv.ParseBool: parsing "nope": invalid syntax/);
   });
 
   test('--event-ttl takes a Go duration (default 1h)', () => {
@@ -91,6 +101,7 @@ describe('parseArgs', () => {
       etcdServers: ['http://a:2379', 'http://b:2379', 'http://c:2379'],
       etcdCompactionIntervalMs: 10000,
       eventTTLMs: 7200000,
+      watchCache: true,
       etcdPrefix: '/kube',
       runtimeConfig: 'api/all=true',
       advertiseAddress: '::1',

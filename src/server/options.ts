@@ -38,6 +38,8 @@ export interface ServerOptions {
   etcdCompactionIntervalMs: number;
   /** --event-ttl in milliseconds (Go duration on the command line), default 1h: Events are deleted this long after their last write; under 1 s = kept. */
   eventTTLMs: number;
+  /** --watch-cache, default true: serve lists and watches from a cache per resource (false: from storage). */
+  watchCache: boolean;
   /** --runtime-config, raw string (parsed later). */
   runtimeConfig?: string;
   /** --advertise-address */
@@ -70,6 +72,7 @@ export function defaultOptions(): ServerOptions {
     etcdPrefix: DEFAULT_ETCD_PREFIX,
     etcdCompactionIntervalMs: 5 * 60 * 1000,
     eventTTLMs: 60 * 60 * 1000,
+    watchCache: true,
   };
 }
 
@@ -99,6 +102,13 @@ export function parseGoDuration(s: string): number {
 // ---------------------------------------------------------------------------
 // Value parsers (each throws a plain Error whose message pflag would append
 // after `invalid argument "<v>" for "--<flag>" flag: `).
+
+/** Go's strconv.ParseBool. */
+export function parseGoBool(s: string): boolean {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
+  throw new Error(`strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax`);
+}
 
 /** Go's strconv.ParseInt(s, 0, 64) (pflag's int flags use base 0). */
 export function goParseInt(s: string): number {
@@ -259,7 +269,8 @@ export function parsePortRange(value: string): PortRange {
 
 interface FlagDef {
   name: string;
-  type: string; // shown in usage, like pflag's Type()
+  /** Shown in usage, like pflag's Type(); 'bool' flags take no argument (`--flag` = true, `--flag=false`). */
+  type: string;
   usage: string;
   /** Applies the value; throws Error(reason) for a malformed value. */
   set(o: ServerOptions, value: string): void;
@@ -389,6 +400,14 @@ const FLAGS: FlagDef[] = [
       o.tlsPrivateKeyFile = v === '' ? undefined : v;
     },
   },
+  {
+    name: 'watch-cache',
+    type: 'bool',
+    usage: 'Enable watch caching in the apiserver (default true)',
+    set(o, v) {
+      o.watchCache = parseGoBool(v);
+    },
+  },
 ];
 
 const FLAG_BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
@@ -427,6 +446,8 @@ export function parseArgs(argv: string[]): ServerOptions {
       let value: string;
       if (eq >= 0) {
         value = body.slice(eq + 1);
+      } else if (def.type === 'bool') {
+        value = 'true';
       } else if (i < argv.length) {
         value = argv[i++]!;
       } else {
@@ -472,7 +493,7 @@ function applyFlag(o: ServerOptions, def: FlagDef, value: string): void {
 /** The --help text. */
 export function usage(): string {
   const rows = [
-    ...FLAGS.map((f) => ({ left: `      --${f.name} ${f.type}`, usage: f.usage })),
+    ...FLAGS.map((f) => ({ left: `      --${f.name}${f.type === 'bool' ? '' : ` ${f.type}`}`, usage: f.usage })),
     { left: '  -h, --help', usage: `help for ${PROGRAM_NAME}` },
   ];
   const width = Math.max(...rows.map((r) => r.left.length)) + 3;

@@ -67,6 +67,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const registry = new ResourceRegistry({
     storage,
     root: o.etcdPrefix,
+    watchCache: o.watchCache,
     groups: servedGroups,
     // kube's uint64(EventTTL.Seconds()): whole seconds.
     eventTTLSeconds: Math.max(0, Math.floor(o.eventTTLMs / 1000)),
