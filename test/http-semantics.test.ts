@@ -308,6 +308,15 @@ describe('lists', () => {
     assert.equal(then.metadata.resourceVersion, rv);
   });
 
+  it('resourceVersionMatch=Exact at a revision the store has not reached: kube\'s 500 with etcd\'s message, at once', async () => {
+    const cur = Number((await http('GET', CM)).json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion);
+    const t0 = Date.now();
+    const r = await http('GET', `${CM}?resourceVersion=${cur + 1000}&resourceVersionMatch=Exact`);
+    assert.ok(Date.now() - t0 < 2000);
+    assert.equal(r.status, 500, r.text);
+    assert.deepEqual(r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: mvcc: required revision is a future revision', code: 500 });
+  });
+
   it('lists across all namespaces', async () => {
     const r = (await http('GET', '/api/v1/configmaps?fieldSelector=metadata.name%3Dkube-root-ca.crt')).json<{ kind: string; items: { metadata: { namespace: string } }[] }>();
     assert.equal(r.kind, 'ConfigMapList');

@@ -20,6 +20,7 @@ import { apiVersionOf, isObject, type KObject, type ManagedFieldsEntry, type Obj
 import {
   CompactedError,
   ConflictError,
+  FutureRevisionError,
   KeyExistsError,
   KeyNotFoundError,
   type KeyValue,
@@ -744,6 +745,8 @@ export class GenericStore {
           if (exact) throw resourceExpired('The resourceVersion for the provided list is too old.');
           throw resourceExpired(`too old resource version: ${revision} (${e.compacted})`);
         }
+        // kube passes etcd's error through as it is: a Status without a reason.
+        if (e instanceof FutureRevisionError) throw new StatusError(500, '', 'etcdserver: mvcc: required revision is a future revision');
         throw e;
       }
       listRevision = res.revision;
