@@ -308,6 +308,24 @@ describe('lists', () => {
     assert.equal(then.metadata.resourceVersion, rv);
   });
 
+  it('GET with a resourceVersion: "0" and reached ones answer at once; an unreached one waits ~3 s, then 504 as kube\'s watch cache', async () => {
+    const obj = await createCM('get-rv');
+    const rv = Number((obj.metadata as { resourceVersion: string }).resourceVersion);
+    for (const q of ['0', String(rv)]) {
+      const r = await http('GET', `${CM}/get-rv?resourceVersion=${q}`);
+      assert.equal(r.status, 200, r.text);
+    }
+    const t0 = Date.now();
+    const r = await http('GET', `${CM}/get-rv?resourceVersion=${rv + 100000}`);
+    assert.ok(Date.now() - t0 >= 2500, `answered after ${Date.now() - t0} ms`);
+    assert.equal(r.status, 504, r.text);
+    assert.equal(r.headers['retry-after'], '1');
+    const st = r.json<{ reason: string; message: string; details: { causes: { reason: string }[] } }>();
+    assert.equal(st.reason, 'Timeout');
+    assert.match(st.message, new RegExp(`^Timeout: Too large resource version: ${rv + 100000}, current: \\d+$`));
+    assert.equal(st.details.causes[0]?.reason, 'ResourceVersionTooLarge');
+  });
+
   it('resourceVersionMatch=Exact at a revision the store has not reached: kube\'s 500 with etcd\'s message, at once', async () => {
     const cur = Number((await http('GET', CM)).json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion);
     const t0 = Date.now();

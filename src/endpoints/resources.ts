@@ -189,6 +189,8 @@ export class ResourceHandler {
   // ------------------------------------------------------------------ verbs
 
   private async get(ctx: RequestContext, served: ServedResource, scope: RequestScope): Promise<void> {
+    const rv = ctx.url.searchParams.get('resourceVersion');
+    if (rv) await served.store.ensureFresh(rv);
     if (this.output(ctx, served).format === 'json') {
       const bytes = await served.store.getJson(scope, ctx.info.name!);
       if (bytes) return writeJsonBytes(ctx.res, 200, bytes, ctx.warnings);

@@ -551,6 +551,15 @@ export class GenericStore {
     }
   }
 
+  /**
+   * GET's resourceVersion: unset or "0" need nothing (reads here are at least as fresh as kube's cache);
+   * a revision the store has not reached is waited for briefly, then kube's 504 "Too large resource version".
+   */
+  async ensureFresh(resourceVersion: string | undefined): Promise<void> {
+    const rv = parseResourceVersion(resourceVersion);
+    if (rv !== undefined && rv > 0) await this.waitForRevision(rv);
+  }
+
   async get(scope: RequestScope, name: string): Promise<KObject> {
     const key = this.key(scope.namespace, name);
     const cache = this.cacheFor(scope);
