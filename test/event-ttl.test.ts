@@ -81,8 +81,9 @@ note: event new-api
       });
       await watch.waitLine(/^ADDED\s.*event new-api$/);
       await sleep(TTL_MS / 2);
-      await k.ok(['patch', 'event', 'updated', '-n', 'ttl', '--type=merge', '-p', '{"count":2}']);
+      // Taken before the patch: its write, and so its new expiry, come after this.
       const patchedAt = Date.now();
+      await k.ok(['patch', 'event', 'updated', '-n', 'ttl', '--type=merge', '-p', '{"count":2}']);
 
       await watch.waitLine(/^DELETED\s.*event first$/, TTL_MS + 5000);
       await watch.waitLine(/^DELETED\s.*event new-api$/, 5000);

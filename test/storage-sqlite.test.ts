@@ -299,7 +299,8 @@ function registerTests(): void {
       assert.deepEqual((await s.list('/')).items.map((i) => `${i.key}=${i.value}@${i.modRevision}`), ['/a=x@1', '/b=y@2']);
       await s.create('/c', 'z', { ttlSeconds: 1 });
       await s.update('/b', 'y2', 2, { ttlSeconds: 1 });
-      await sleep(1800);
+      const deadline = Date.now() + 8000;
+      while ((await s.count('/')) > 1 && Date.now() < deadline) await sleep(100);
       assert.deepEqual((await s.list('/')).items.map((i) => i.key), ['/a']);
       await s.close();
       const raw = new Database(file, { readonly: true });
@@ -317,7 +318,7 @@ function registerTests(): void {
       s = SqliteStorage.open({ path: file });
       const events: WatchEvent[] = [];
       const w = s.watch('/ev/', { afterRevision: gone.modRevision, onEvent: (ev) => events.push(ev) });
-      for (let i = 0; i < 40 && events.length === 0; i++) await sleep(50);
+      for (let i = 0; i < 100 && events.length === 0; i++) await sleep(50);
       w.close();
       assert.deepEqual(events.map((e) => `${e.type} ${e.kv.key} prev=${e.prevKv?.value}`), ['DELETE /ev/gone prev=g']);
       assert.deepEqual((await s.list('/ev/')).items.map((i) => i.key), ['/ev/keep']);
