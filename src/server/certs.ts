@@ -31,7 +31,7 @@
 import { X509Certificate as NodeX509, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { join } from 'node:path';
 import type * as X509 from '@peculiar/x509';
 
@@ -320,7 +320,7 @@ function issuedBy(cert: NodeX509, ca: NodeX509): boolean {
 
 function covers(cert: NodeX509, hosts: string[]): boolean {
   for (const h of hosts) {
-    if (isIP(h)) {
+    if (ipFamily(h)) {
       if (cert.checkIP(h) === undefined) return false;
     } else if (cert.checkHost(h, { subject: 'never', wildcards: false }) === undefined) {
       return false;
@@ -466,8 +466,8 @@ async function issueLeaf(o: {
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, wc),
   ];
   if (o.hosts.length > 0) {
-    const dns = o.hosts.filter((h) => !isIP(h)).map((value) => ({ type: 'dns' as const, value }));
-    const ips = o.hosts.filter((h) => isIP(h)).map((value) => ({ type: 'ip' as const, value: sanIP(value) }));
+    const dns = o.hosts.filter((h) => !ipFamily(h)).map((value) => ({ type: 'dns' as const, value }));
+    const ips = o.hosts.filter((h) => ipFamily(h)).map((value) => ({ type: 'ip' as const, value: sanIP(value) }));
     extensions.push(new x509.SubjectAlternativeNameExtension([...dns, ...ips], false));
   }
   const cert = await x509.X509CertificateGenerator.create(
@@ -494,7 +494,7 @@ async function issueLeaf(o: {
 
 /** Parses an IPv4 or IPv6 address (IPv4-mapped IPv6 becomes IPv4, as Go does for SAN matching). */
 function ipToBytes(s: string): number[] | undefined {
-  const fam = isIP(s);
+  const fam = ipFamily(s);
   if (fam === 4) return s.split('.').map(Number);
   if (fam !== 6) return undefined;
   let addr = s;
