@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import http2 from 'node:http2';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import { ipFamily } from '../src/util/ip.js';
 import type { TLSSocket } from 'node:tls';
 import { parse as parseYaml } from 'yaml';
 
@@ -37,6 +38,14 @@ function parseErr(argv: string[]): string {
   }
   assert.fail(`parseArgs(${JSON.stringify(argv)}) did not throw`);
 }
+
+test('ipFamily (the certificates\' IP check) agrees with node:net isIP', () => {
+  const cases = ['127.0.0.1', '::1', '::', '0.0.0.0', '10.96.0.1', '255.255.255.255', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5',
+    'localhost', 'kubernetes.default.svc', 'fe80::1%eth0', 'fe80::1%', '%eth0', '::ffff:1.2.3.4', '::ffff:1.2.3.256', '1::2::3',
+    '2001:db8::1', '2001:db8:0:0:0:0:0:1', '2001:db8:0:0:0:0:0:1:5', '[::1]', '::1/64', 'a:b', '12345::', 'g::1', ' ::1', '1.2.3.4 ',
+    '::1 ', 'http://[::1]', 'user@::1', '', ':', ':::', 'fd00::abcd:1'];
+  for (const c of cases) assert.equal(ipFamily(c), isIP(c), JSON.stringify(c));
+});
 
 describe('parseArgs', () => {
   test('defaults', () => {
