@@ -32,6 +32,11 @@ export interface ServerOptions {
   serviceNodePortRange: string;
   /** --etcd-servers (comma separated; repeatable). Accepted now, used later. */
   etcdServers?: string[];
+  /** --etcd-cafile: CA bundle that verifies the etcd members' serving certificates (https:// endpoints). */
+  etcdCAFile?: string;
+  /** --etcd-certfile / --etcd-keyfile: the client certificate and key presented to etcd. */
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
   /** --etcd-prefix, default /registry */
   etcdPrefix: string;
   /** --etcd-compaction-interval in milliseconds (Go duration on the command line), default 5m; 0 disables. Compacts SQLite's log too. */
@@ -312,11 +317,35 @@ const FLAGS: FlagDef[] = [
     },
   },
   {
+    name: 'etcd-cafile',
+    type: 'string',
+    usage: 'SSL Certificate Authority file used to secure etcd communication.',
+    set(o, v) {
+      o.etcdCAFile = v === '' ? undefined : v;
+    },
+  },
+  {
+    name: 'etcd-certfile',
+    type: 'string',
+    usage: 'SSL certification file used to secure etcd communication.',
+    set(o, v) {
+      o.etcdCertFile = v === '' ? undefined : v;
+    },
+  },
+  {
     name: 'etcd-compaction-interval',
     type: 'duration',
     usage: 'The interval of compaction requests. If 0, the compaction request from apiserver is disabled. (default 5m0s)',
     set(o, v) {
       o.etcdCompactionIntervalMs = parseGoDuration(v);
+    },
+  },
+  {
+    name: 'etcd-keyfile',
+    type: 'string',
+    usage: 'SSL key file used to secure etcd communication.',
+    set(o, v) {
+      o.etcdKeyFile = v === '' ? undefined : v;
     },
   },
   {
@@ -474,6 +503,9 @@ export function parseArgs(argv: string[]): ServerOptions {
   }
   if (!o.help && (o.tlsCertFile === undefined) !== (o.tlsPrivateKeyFile === undefined)) {
     throw new OptionsError('--tls-cert-file and --tls-private-key-file must be specified together');
+  }
+  if (!o.help && (o.etcdCertFile === undefined) !== (o.etcdKeyFile === undefined)) {
+    throw new OptionsError('--etcd-certfile and --etcd-keyfile must be specified together');
   }
   return o;
 }

@@ -1,8 +1,9 @@
 // startServer: assembles storage, registry, controllers and the HTTPS (HTTP/2 + HTTP/1.1) listener.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
 import { ResourceHandler } from '../endpoints/resources.js';
 import { subresourceHandlers, virtualResources } from '../endpoints/special.js';
@@ -12,6 +13,7 @@ import { registerBuiltinConversions } from '../registry/conversions/index.js';
 import { resolveRuntimeConfig } from '../registry/runtime-config.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import { configureServiceAllocation, kubernetesServiceIP } from '../registry/strategies/service-alloc.js';
+import type { EtcdStorageOptions } from '../storage/etcd.js';
 import type { Storage } from '../storage/interface.js';
 import { SqliteStorage } from '../storage/sqlite.js';
 import { ensureTlsMaterial } from './certs.js';
@@ -57,7 +59,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const tls = await ensureTlsMaterial({ dir: dataDir, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCAFile, hosts });
 
   const storage: Storage = o.etcdServers?.length
-    ? await (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints: o.etcdServers })
+    ? await (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints: o.etcdServers, credentials: etcdCredentials(o) })
     : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
   // Both stores keep a log of revisions until it is compacted; without a compactor the SQLite log would grow
   // with every write forever. kube-apiserver has only the etcd flag; it drives both here.
@@ -176,6 +178,26 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       })();
       return stopping;
     },
+  };
+}
+
+/** TLS material for https:// etcd endpoints from --etcd-cafile / --etcd-certfile / --etcd-keyfile. */
+function etcdCredentials(o: ServerOptions): EtcdStorageOptions['credentials'] {
+  if (!o.etcdCAFile && !o.etcdCertFile) return undefined;
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`--${flag}: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  // Without --etcd-cafile, the system's roots verify etcd, as Go's TLS does.
+  const roots = o.etcdCAFile ? read('etcd-cafile', o.etcdCAFile) : Buffer.from(rootCertificates.join('\n'));
+  return {
+    rootCertificate: roots,
+    ...(o.etcdCertFile && o.etcdKeyFile
+      ? { certChain: read('etcd-certfile', o.etcdCertFile), privateKey: read('etcd-keyfile', o.etcdKeyFile) }
+      : {}),
   };
 }
 

@@ -112,10 +112,15 @@ const FUTURE_MSG = 'required revision is a future revision';
 const TRANSIENT_MSG =
   /leader changed|no leader|request timed out|timed out|too many requests|unavailable|circuit|ECONNREFUSED|ECONNRESET|connection dropped|No connection established|deadline exceeded|stream removed|Received RST_STREAM|GOAWAY|socket hang up|not capable|raft proposal dropped|server is stopped|cancelled on client/i;
 
+/** etcd3's circuit breaker refusing to try a member that failed recently (it says nothing of why). */
+function isBrokenCircuit(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'BrokenCircuitError' || err.constructor.name === 'BrokenCircuitError');
+}
+
 function isTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (err.message.includes(COMPACTED_MSG) || err.message.includes(FUTURE_MSG)) return false;
-  if (err.name === 'BrokenCircuitError' || err.constructor.name === 'BrokenCircuitError') return true;
+  if (isBrokenCircuit(err)) return true;
   try {
     if (isRecoverableError(err)) return true;
   } catch {
@@ -538,12 +543,15 @@ export class EtcdStorage implements Storage {
     this.checkOpen();
     const deadline = Date.now() + this.retryTimeoutMs;
     let delay = 25;
+    // The last error that says what went wrong (a TLS handshake refused, say), for when attempts end on an open circuit.
+    let cause: unknown;
     for (let attempt = 1; ; attempt++) {
       try {
         return { value: await fn({ deadline: Date.now() + timeoutMs }), attempts: attempt };
       } catch (err) {
         if (this.closed) throw new StorageError('storage closed');
-        if (!isTransient(err) || Date.now() + delay > deadline) throw this.mapError(err);
+        if (!isBrokenCircuit(err)) cause = err;
+        if (!isTransient(err) || Date.now() + delay > deadline) throw this.mapError(isBrokenCircuit(err) && cause !== undefined ? cause : err);
         await sleep(delay);
         delay = Math.min(delay * 2, 1000);
       }

@@ -4,6 +4,7 @@
 // A missing binary is an error, never a skip: the etcd tests must fail loudly where etcd is absent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,11 @@ export interface StartEtcdOptions {
   progressNotifyInterval?: string;
   /** How long to wait for the cluster to become healthy (ms); default 30000. */
   startTimeoutMs?: number;
+  /**
+   * Serve clients over TLS (https:// endpoints) with this serving certificate and key, and require client
+   * certificates signed by caFile (etcd's --client-cert-auth). Peers stay on plain HTTP.
+   */
+  tls?: { certFile: string; keyFile: string; caFile: string; clientCertFile: string; clientKeyFile: string };
 }
 
 function findEtcd(): string {
@@ -74,7 +80,22 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function healthy(url: string): Promise<boolean> {
+async function healthy(url: string, tls?: StartEtcdOptions['tls']): Promise<boolean> {
+  if (tls) {
+    return new Promise((resolve) => {
+      const req = https.get(
+        `${url}/health`,
+        { ca: fs.readFileSync(tls.caFile), cert: fs.readFileSync(tls.clientCertFile), key: fs.readFileSync(tls.clientKeyFile), timeout: 1000 },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve(res.statusCode === 200 && /"health":\s*"?true/.test(body)));
+        },
+      );
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy());
+    });
+  }
   try {
     const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
     if (!res.ok) return false;
@@ -103,7 +124,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   const ports = await freePorts(2 * n);
   const names = Array.from({ length: n }, (_, i) => `m${i}`);
   const peerUrls = names.map((_, i) => `http://127.0.0.1:${ports[2 * i + 1]}`);
-  const clientUrls = names.map((_, i) => `http://127.0.0.1:${ports[2 * i]}`);
+  const clientUrls = names.map((_, i) => `${opts.tls ? 'https' : 'http'}://127.0.0.1:${ports[2 * i]}`);
   const initialCluster = names.map((name, i) => `${name}=${peerUrls[i]}`).join(',');
   const token = `test-${process.pid}-${Date.now()}`;
 
@@ -125,6 +146,9 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
       '--logger=zap',
       '--log-outputs=stderr',
       '--log-level=error',
+      ...(opts.tls
+        ? [`--cert-file=${opts.tls.certFile}`, `--key-file=${opts.tls.keyFile}`, '--client-cert-auth', `--trusted-ca-file=${opts.tls.caFile}`]
+        : []),
     ];
     const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const stderrTail: string[] = [];
@@ -164,7 +188,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
       if (dead) {
         throw new Error(`etcd member ${dead.name} exited during startup:\n${dead.stderrTail.join('').slice(-4000)}`);
       }
-      const ok = await Promise.all(members.map((m) => healthy(m.clientUrl)));
+      const ok = await Promise.all(members.map((m) => healthy(m.clientUrl, opts.tls)));
       if (ok.every(Boolean)) break;
       if (Date.now() > deadline) {
         throw new Error(
