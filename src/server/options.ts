@@ -281,6 +281,20 @@ interface FlagDef {
   set(o: ServerOptions, value: string): void;
 }
 
+type OptionalStringKey = 'clientCAFile' | 'dataDir' | 'tlsCertFile' | 'tlsPrivateKeyFile' | 'etcdCAFile' | 'etcdCertFile' | 'etcdKeyFile';
+
+/** A string flag (a path) where an empty value unsets it. */
+function optionalString(name: string, key: OptionalStringKey, usage: string): FlagDef {
+  return {
+    name,
+    type: 'string',
+    usage,
+    set(o, v) {
+      o[key] = v === '' ? undefined : v;
+    },
+  };
+}
+
 const FLAGS: FlagDef[] = [
   {
     name: 'advertise-address',
@@ -298,40 +312,10 @@ const FLAGS: FlagDef[] = [
       o.bindAddress = parseIPFlag(v);
     },
   },
-  {
-    name: 'client-ca-file',
-    type: 'string',
-    usage:
-      'If set, any request presenting a client certificate signed by one of the authorities in the client-ca-file is authenticated with an identity corresponding to the CommonName of the client certificate. (The server\'s own CA, which issues the admin certificate, is always trusted too.)',
-    set(o, v) {
-      o.clientCAFile = v === '' ? undefined : v;
-    },
-  },
-  {
-    name: 'data-dir',
-    type: 'string',
-    usage:
-      'Directory for the SQLite database, the generated certificates (pki/) and admin.kubeconfig. If unset, storage is in memory and certificates go to a temporary directory.',
-    set(o, v) {
-      o.dataDir = v === '' ? undefined : v;
-    },
-  },
-  {
-    name: 'etcd-cafile',
-    type: 'string',
-    usage: 'SSL Certificate Authority file used to secure etcd communication.',
-    set(o, v) {
-      o.etcdCAFile = v === '' ? undefined : v;
-    },
-  },
-  {
-    name: 'etcd-certfile',
-    type: 'string',
-    usage: 'SSL certification file used to secure etcd communication.',
-    set(o, v) {
-      o.etcdCertFile = v === '' ? undefined : v;
-    },
-  },
+  optionalString('client-ca-file', 'clientCAFile', 'If set, any request presenting a client certificate signed by one of the authorities in the client-ca-file is authenticated with an identity corresponding to the CommonName of the client certificate. (The server\'s own CA, which issues the admin certificate, is always trusted too.)'),
+  optionalString('data-dir', 'dataDir', 'Directory for the SQLite database, the generated certificates (pki/) and admin.kubeconfig. If unset, storage is in memory and certificates go to a temporary directory.'),
+  optionalString('etcd-cafile', 'etcdCAFile', 'SSL Certificate Authority file used to secure etcd communication.'),
+  optionalString('etcd-certfile', 'etcdCertFile', 'SSL certification file used to secure etcd communication.'),
   {
     name: 'etcd-compaction-interval',
     type: 'duration',
@@ -340,14 +324,7 @@ const FLAGS: FlagDef[] = [
       o.etcdCompactionIntervalMs = parseGoDuration(v);
     },
   },
-  {
-    name: 'etcd-keyfile',
-    type: 'string',
-    usage: 'SSL key file used to secure etcd communication.',
-    set(o, v) {
-      o.etcdKeyFile = v === '' ? undefined : v;
-    },
-  },
+  optionalString('etcd-keyfile', 'etcdKeyFile', 'SSL key file used to secure etcd communication.'),
   {
     name: 'etcd-prefix',
     type: 'string',
@@ -412,23 +389,8 @@ const FLAGS: FlagDef[] = [
       o.serviceNodePortRange = pr.size === 0 ? '' : `${pr.base}-${pr.base + pr.size - 1}`;
     },
   },
-  {
-    name: 'tls-cert-file',
-    type: 'string',
-    usage:
-      'File containing the default x509 certificate for HTTPS (CA cert, if any, concatenated after server cert). If unset, a self-signed CA and serving certificate are generated in <data-dir>/pki.',
-    set(o, v) {
-      o.tlsCertFile = v === '' ? undefined : v;
-    },
-  },
-  {
-    name: 'tls-private-key-file',
-    type: 'string',
-    usage: 'File containing the default x509 private key matching --tls-cert-file.',
-    set(o, v) {
-      o.tlsPrivateKeyFile = v === '' ? undefined : v;
-    },
-  },
+  optionalString('tls-cert-file', 'tlsCertFile', 'File containing the default x509 certificate for HTTPS (CA cert, if any, concatenated after server cert). If unset, a self-signed CA and serving certificate are generated in <data-dir>/pki.'),
+  optionalString('tls-private-key-file', 'tlsPrivateKeyFile', 'File containing the default x509 private key matching --tls-cert-file.'),
   {
     name: 'watch-cache',
     type: 'bool',
