@@ -92,6 +92,8 @@ export interface ServedResource {
 
 export interface RegistryOptions {
   storage: Storage;
+  /** A store of its own for a built-in resource (kube's --etcd-servers-overrides), by its storage group and resource. */
+  storageFor?: (group: string, resource: string) => Storage | undefined;
   /** Serve lists and watches from a watch cache per resource (default true). */
   watchCache?: boolean;
   /** Key root, "/registry" by default (kube's --etcd-prefix). */
@@ -162,7 +164,7 @@ export class ResourceRegistry {
     if (!store) {
       const cfg: StoreConfig = {
         storageResource: storageInfo,
-        storage: this.opts.storage,
+        storage: this.opts.storageFor?.(storageInfo.group, storageInfo.name) ?? this.opts.storage,
         prefix: resourcePrefix(this.root, storageInfo),
         strategy: skey === CRD_KEY ? crdStrategy : withVersionQuirks(skey, strategyFor(storageInfo.group, storageInfo.name)),
         validator: skey === CRD_KEY ? crdValidator : validatorFor(storageInfo.group, storageInfo.name),
@@ -265,12 +267,12 @@ export class ResourceRegistry {
     if (this.opts.watchCache === false || !store.cfg.storageResource.verbs.includes('watch')) return;
     const r = store.cfg.storageResource;
     store.cfg.cache = new WatchCache({
-      storage: this.opts.storage,
+      storage: store.cfg.storage,
       prefix: store.cfg.prefix,
       decode: (kv) => store.decodeStored(kv),
       encodeStored: (kv) => store.encodeStored(kv),
       fields: store.storedFields(),
-      inProcessStorage: this.opts.storage instanceof SqliteStorage,
+      inProcessStorage: store.cfg.storage instanceof SqliteStorage,
       bookmarkType: { kind: r.kind, apiVersion: r.group ? `${r.group}/${r.version}` : r.version },
     });
   }

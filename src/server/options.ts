@@ -37,6 +37,8 @@ export interface ServerOptions {
   /** --etcd-certfile / --etcd-keyfile: the client certificate and key presented to etcd. */
   etcdCertFile?: string;
   etcdKeyFile?: string;
+  /** --etcd-servers-overrides: per-resource etcd servers, e.g. "/events#http://a:2379;http://b:2379" (group/resource#servers). */
+  etcdServersOverrides?: EtcdServersOverride[];
   /** --etcd-prefix, default /registry */
   etcdPrefix: string;
   /** --etcd-compaction-interval in milliseconds (Go duration on the command line), default 5m; 0 disables. Compacts SQLite's log too. */
@@ -51,6 +53,24 @@ export interface ServerOptions {
   advertiseAddress?: string;
   /** Set when -h/--help was given: the caller should print usage() and exit 0. */
   help?: boolean;
+}
+
+export interface EtcdServersOverride {
+  /** '' for the core group. */
+  group: string;
+  resource: string;
+  servers: string[];
+}
+
+const OVERRIDE_FORMAT = '--etcd-servers-overrides invalid, must be of format: group/resource#servers, where servers are URLs, semicolon separated';
+
+/** One --etcd-servers-overrides item: "group/resource#url;url" (kube's validation and message). */
+export function parseEtcdServersOverride(item: string): EtcdServersOverride {
+  const tokens = item.split('#');
+  if (tokens.length !== 2) throw new RangeError(OVERRIDE_FORMAT);
+  const gr = tokens[0]!.split('/');
+  if (gr.length !== 2) throw new RangeError(OVERRIDE_FORMAT);
+  return { group: gr[0]!, resource: gr[1]!, servers: tokens[1]!.split(';').filter((x) => x !== '') };
 }
 
 export class OptionsError extends Error {
@@ -343,6 +363,16 @@ const FLAGS: FlagDef[] = [
     },
   },
   {
+    name: 'etcd-servers-overrides',
+    type: 'strings',
+    usage:
+      'Per-resource etcd servers overrides, comma separated. The individual override format: group/resource#servers, where servers are URLs, semicolon separated. Note that this applies only to resources compiled into this server binary. ',
+    set(o, v) {
+      const items = v === '' ? [] : v.split(',').map((s) => parseEtcdServersOverride(s.trim()));
+      o.etcdServersOverrides = [...(o.etcdServersOverrides ?? []), ...items];
+    },
+  },
+  {
     name: 'event-ttl',
     type: 'duration',
     usage: 'Amount of time to retain events. (default 1h0m0s)',
@@ -465,6 +495,9 @@ export function parseArgs(argv: string[]): ServerOptions {
   }
   if (!o.help && (o.tlsCertFile === undefined) !== (o.tlsPrivateKeyFile === undefined)) {
     throw new OptionsError('--tls-cert-file and --tls-private-key-file must be specified together');
+  }
+  if (!o.help && o.etcdServersOverrides?.length && !o.etcdServers?.length) {
+    throw new OptionsError('--etcd-servers-overrides needs --etcd-servers (the default store for every other resource)');
   }
   if (!o.help && (o.etcdCertFile === undefined) !== (o.etcdKeyFile === undefined)) {
     throw new OptionsError('--etcd-certfile and --etcd-keyfile must be specified together');

@@ -58,16 +58,30 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (o.advertiseAddress) hosts.push(o.advertiseAddress);
   const tls = await ensureTlsMaterial({ dir: dataDir, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCAFile, hosts });
 
-  const storage: Storage = o.etcdServers?.length
-    ? await (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints: o.etcdServers, credentials: etcdCredentials(o) })
-    : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
+  const openEtcd = async (endpoints: string[]): Promise<Storage> =>
+    (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints, credentials: etcdCredentials(o) });
+  const storage: Storage = o.etcdServers?.length ? await openEtcd(o.etcdServers) : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
+  // --etcd-servers-overrides: resources kept in etcd clusters of their own (one client per distinct server list).
+  const overrideStores = new Map<string, Storage>();
+  const overrides = new Map<string, Storage>();
+  for (const ov of o.etcdServersOverrides ?? []) {
+    const servers = ov.servers.join(';');
+    let s = overrideStores.get(servers);
+    if (!s) {
+      s = await openEtcd(ov.servers);
+      overrideStores.set(servers, s);
+    }
+    overrides.set(`${ov.group}/${ov.resource}`, s);
+  }
+  const allStores = [storage, ...overrideStores.values()];
   // Both stores keep a log of revisions until it is compacted; without a compactor the SQLite log would grow
   // with every write forever. kube-apiserver has only the etcd flag; it drives both here.
-  const compactor = o.etcdCompactionIntervalMs > 0 ? startCompactor(storage, o.etcdCompactionIntervalMs) : undefined;
+  const compactors = o.etcdCompactionIntervalMs > 0 ? allStores.map((s) => startCompactor(s, o.etcdCompactionIntervalMs)) : [];
   let controllers: Controllers | undefined;
   let crds: CRDController | undefined;
   const registry = new ResourceRegistry({
     storage,
+    storageFor: (group, resource) => overrides.get(`${group}/${resource}`),
     root: o.etcdPrefix,
     watchCache: o.watchCache,
     groups: servedGroups,
@@ -164,7 +178,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       stopping ??= (async () => {
         controllers?.stop();
         crds?.stop();
-        if (compactor) clearInterval(compactor);
+        for (const c of compactors) clearInterval(c);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Long-running watches keep connections open: close them.
@@ -173,7 +187,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         registry.stopCaches();
         await controllers?.idle();
         await crds?.idle();
-        await storage.close();
+        for (const s of allStores) await s.close();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       })();
       return stopping;
