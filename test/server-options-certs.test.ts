@@ -58,7 +58,13 @@ describe('parseArgs', () => {
       etcdCompactionIntervalMs: 300000,
       eventTTLMs: 3600000,
       watchCache: true,
+      leaseReuseDurationSeconds: 60,
     });
+  });
+
+  test('--lease-reuse-duration-seconds is an int', () => {
+    assert.equal(parseArgs(['--lease-reuse-duration-seconds', '30']).leaseReuseDurationSeconds, 30);
+    assert.match(parseErr(['--lease-reuse-duration-seconds=soon']), /invalid argument "soon" for "--lease-reuse-duration-seconds" flag: strconv.ParseInt: parsing "soon": invalid syntax/);
   });
 
   test('--watch-cache is a bool flag as in pflag: alone = true, =false, no separate value', () => {
@@ -111,6 +117,7 @@ describe('parseArgs', () => {
       etcdCompactionIntervalMs: 10000,
       eventTTLMs: 7200000,
       watchCache: true,
+      leaseReuseDurationSeconds: 60,
       etcdPrefix: '/kube',
       runtimeConfig: 'api/all=true',
       advertiseAddress: '::1',

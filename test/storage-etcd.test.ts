@@ -93,6 +93,18 @@ describe('etcd storage specifics', () => {
       const after = await Promise.all(fresh.map(async (id) => (await raw.leaseClient.leaseTimeToLive({ ID: id, keys: true })).keys.length));
       assert.equal(after.reduce((a, b) => a + b, 0), 1000);
       for (const id of fresh) await raw.leaseClient.leaseRevoke({ ID: id });
+      // kube's --lease-reuse-duration-seconds caps the extra: 10 s instead of 5% of 600 s.
+      const capped = await EtcdStorage.open({ endpoints: endpoints(), prefix: `/test-${process.pid}-${nsCounter++}`, leaseReuseSeconds: 10 });
+      try {
+        const known = new Set((await raw.leaseClient.leaseLeases({})).leases.map((l) => l.ID));
+        await capped.create('/lease/capped', 'v', { ttlSeconds: 600 });
+        const mine = (await raw.leaseClient.leaseLeases({})).leases.map((l) => l.ID).filter((id) => !known.has(id));
+        assert.equal(mine.length, 1);
+        assert.equal(Number((await raw.leaseClient.leaseTimeToLive({ ID: mine[0]!, keys: false })).grantedTTL), 610);
+        await raw.leaseClient.leaseRevoke({ ID: mine[0]! });
+      } finally {
+        await capped.close();
+      }
     } finally {
       raw.close();
       await s.close();

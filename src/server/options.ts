@@ -45,6 +45,8 @@ export interface ServerOptions {
   etcdCompactionIntervalMs: number;
   /** --event-ttl in milliseconds (Go duration on the command line), default 1h: Events are deleted this long after their last write; under 1 s = kept. */
   eventTTLMs: number;
+  /** --lease-reuse-duration-seconds, default 60: how long an etcd lease for TTL'd writes (Events) is shared. */
+  leaseReuseDurationSeconds: number;
   /** --watch-cache, default true: serve lists and watches from a cache per resource (false: from storage). */
   watchCache: boolean;
   /** --runtime-config, raw string (parsed later). */
@@ -98,6 +100,7 @@ export function defaultOptions(): ServerOptions {
     etcdCompactionIntervalMs: 5 * 60 * 1000,
     eventTTLMs: 60 * 60 * 1000,
     watchCache: true,
+    leaseReuseDurationSeconds: 60,
   };
 }
 
@@ -378,6 +381,15 @@ const FLAGS: FlagDef[] = [
     usage: 'Amount of time to retain events. (default 1h0m0s)',
     set(o, v) {
       o.eventTTLMs = parseGoDuration(v);
+    },
+  },
+  {
+    name: 'lease-reuse-duration-seconds',
+    type: 'int',
+    usage:
+      'The time in seconds that each lease is reused. A lower value could avoid large number of objects reusing the same lease. Notice that a too small value may cause performance problems at storage layer. (default 60)',
+    set(o, v) {
+      o.leaseReuseDurationSeconds = goParseInt(v);
     },
   },
   {

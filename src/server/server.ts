@@ -59,7 +59,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const tls = await ensureTlsMaterial({ dir: dataDir, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCAFile, hosts });
 
   const openEtcd = async (endpoints: string[]): Promise<Storage> =>
-    (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints, credentials: etcdCredentials(o) });
+    (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints, credentials: etcdCredentials(o), leaseReuseSeconds: o.leaseReuseDurationSeconds });
   const storage: Storage = o.etcdServers?.length ? await openEtcd(o.etcdServers) : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
   // --etcd-servers-overrides: resources kept in etcd clusters of their own (one client per distinct server list).
   const overrideStores = new Map<string, Storage>();

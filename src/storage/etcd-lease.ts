@@ -3,10 +3,10 @@
 //
 // A lease is granted for ttl + reuse seconds, reuse = min(5% of ttl, 60 s), and reused by later writes
 // with the same TTL for as long as it outlives their own TTL (so a key lives between ttl and ttl + reuse
-// seconds), up to 1,000 keys per lease.
+// seconds), up to 1,000 keys per lease. The 60 s is kube's --lease-reuse-duration-seconds.
 
 /** kube-apiserver's --lease-reuse-duration-seconds default. */
-const REUSE_SECONDS_MAX = 60;
+const DEFAULT_REUSE_SECONDS = 60;
 /** kube's leaseReuseDurationPercent. */
 const REUSE_PERCENT = 0.05;
 /** kube's lease max attached object count default. */
@@ -27,7 +27,11 @@ export class LeaseManager {
   /** A grant in progress: writes arriving meanwhile wait for it rather than grant their own. */
   private granting: Promise<Current> | undefined;
 
-  constructor(private readonly grant: LeaseGranter, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly grant: LeaseGranter,
+    private readonly reuseSecondsMax: number = DEFAULT_REUSE_SECONDS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Stop handing out this lease (etcd said it is gone). */
   forget(id: string): void {
@@ -37,7 +41,7 @@ export class LeaseManager {
   /** The lease to attach to a key that should live ttlSeconds. */
   async leaseFor(ttlSeconds: number): Promise<string> {
     const ttl = Math.max(1, Math.floor(ttlSeconds));
-    const reuse = Math.min(Math.floor(REUSE_PERCENT * ttl), REUSE_SECONDS_MAX);
+    const reuse = Math.min(Math.floor(REUSE_PERCENT * ttl), this.reuseSecondsMax);
     for (;;) {
       const now = this.now();
       const c = this.current;

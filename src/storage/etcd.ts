@@ -96,6 +96,8 @@ export interface EtcdStorageOptions {
   credentials?: { rootCertificate: Buffer; privateKey?: Buffer; certChain?: Buffer };
   /** Username/password authentication. */
   auth?: { username: string; password: string };
+  /** kube's --lease-reuse-duration-seconds: the most a lease for TTL'd writes outlives their TTL. Default 60. */
+  leaseReuseSeconds?: number;
   /** Largest response accepted (bytes). Default 2 GiB - 1 (etcd3's default, 4 MiB, is too small for lists). */
   maxReceiveMessageBytes?: number;
 }
@@ -197,7 +199,7 @@ export class EtcdStorage implements Storage {
     isRefusal: (err) => err instanceof Error && REFUSAL_MSG.test(err.message),
   });
   /** Leases for writes with a TTL (kube's lease manager: one lease shared by many keys). */
-  private readonly leases = new LeaseManager(async (ttl) => (await this.call((o) => this.client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }, o))).ID);
+  private readonly leases: LeaseManager;
 
   private constructor(readonly client: Etcd3, opts: EtcdStorageOptions) {
     this.ns = Buffer.from(opts.prefix ?? '', 'utf8');
@@ -205,6 +207,10 @@ export class EtcdStorage implements Storage {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 2000;
     this.listTimeoutMs = opts.listTimeoutMs ?? 30000;
     this.watchRetryTimeoutMs = opts.watchRetryTimeoutMs ?? 60000;
+    this.leases = new LeaseManager(
+      async (ttl) => (await this.call((o) => this.client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }, o))).ID,
+      opts.leaseReuseSeconds,
+    );
   }
 
   static async open(opts: EtcdStorageOptions): Promise<EtcdStorage> {
