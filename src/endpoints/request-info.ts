@@ -1,4 +1,5 @@
 // Parses a request path into kube's RequestInfo (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go).
+import { parseGoBool } from '../util/strconv.js';
 
 export interface RequestInfo {
   isResourceRequest: boolean;
@@ -22,12 +23,10 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 const methodVerb: Record<string, string> = { POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
-/** Go strconv.ParseBool. Returns undefined for absent, throws for unparsable. */
+/** A boolean query parameter: Go's strconv.ParseBool, empty = false. Returns undefined for absent, throws for unparsable. */
 export function parseBool(v: string | null | undefined): boolean | undefined {
   if (v === null || v === undefined) return undefined;
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False', ''].includes(v)) return false;
-  throw new Error(`strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
+  return v === '' ? false : parseGoBool(v);
 }
 
 export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {

@@ -18,6 +18,7 @@
 //     An unregistered version of a registered group → "group version G/V that has not been registered".
 //     Unknown resources of a known version are accepted and ignored, as kube does.
 import type { GroupInfo, GroupVersionInfo, ResourceInfo } from './catalog.js';
+import { parseGoBool } from '../util/strconv.js';
 
 export class RuntimeConfigError extends Error {
   /** The flag the error is about, for callers that prefix CLI errors with it. */
@@ -82,11 +83,13 @@ export function parseRuntimeConfigMap(spec: string): Map<string, string> {
   return m;
 }
 
-/** Go's strconv.ParseBool. */
+/** Go's strconv.ParseBool, with kube's message around its error. */
 function parseBool(key: string, value: string): boolean {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  throw new RuntimeConfigError(`invalid value of ${key}: ${value}, err: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax`);
+  try {
+    return parseGoBool(value);
+  } catch (err) {
+    throw new RuntimeConfigError(`invalid value of ${key}: ${value}, err: ${(err as Error).message}`);
+  }
 }
 
 function goQuote(s: string): string {

@@ -12,6 +12,7 @@
  * command line fails before anything is started.
  */
 import { isIP } from 'node:net';
+import { parseGoBool } from '../util/strconv.js';
 
 export interface ServerOptions {
   /** --secure-port, default 6443; 0 = ephemeral port chosen by the OS. */
@@ -130,13 +131,6 @@ export function parseGoDuration(s: string): number {
 // ---------------------------------------------------------------------------
 // Value parsers (each throws a plain Error whose message pflag would append
 // after `invalid argument "<v>" for "--<flag>" flag: `).
-
-/** Go's strconv.ParseBool. */
-export function parseGoBool(s: string): boolean {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
-  throw new Error(`strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax`);
-}
 
 /** Go's strconv.ParseInt(s, 0, 64) (pflag's int flags use base 0). */
 export function goParseInt(s: string): number {
