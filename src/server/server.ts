@@ -58,8 +58,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   if (o.advertiseAddress) hosts.push(o.advertiseAddress);
   const tls = await ensureTlsMaterial({ dir: dataDir, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCAFile, hosts });
 
+  // Read once, shared by the main store and every override's.
+  const credentials = o.etcdServers?.length || o.etcdServersOverrides?.length ? etcdCredentials(o) : undefined;
   const openEtcd = async (endpoints: string[]): Promise<Storage> =>
-    (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints, credentials: etcdCredentials(o), leaseReuseSeconds: o.leaseReuseDurationSeconds });
+    (await import('../storage/etcd.js')).EtcdStorage.open({ endpoints, credentials, leaseReuseSeconds: o.leaseReuseDurationSeconds });
   const storage: Storage = o.etcdServers?.length ? await openEtcd(o.etcdServers) : SqliteStorage.open({ path: o.dataDir ? join(dataDir, 'state.db') : ':memory:' });
   // --etcd-servers-overrides: resources kept in etcd clusters of their own (one client per distinct server list).
   const overrideStores = new Map<string, Storage>();
