@@ -27,6 +27,7 @@ import { SqliteStorage } from '../src/storage/sqlite.js';
 import {
   cleanupAll,
   coresNote,
+  coresSince,
   cpuSnapshot,
   fmt,
   killChildrenSync,
@@ -44,6 +45,7 @@ import {
   section,
   sortedCopy,
   type BenchConfig,
+  type CpuSnapshot,
 } from './util.js';
 
 const MB = 1024 * 1024;
@@ -519,12 +521,19 @@ async function listSection(cfg: BenchConfig, d: ListDir, runs: number, large: bo
   }
 }
 
+/** CPU during the start runs: the bench process itself (polling /readyz) and everything else (the starting server included). */
+function startCoresNote(c0: CpuSnapshot): string {
+  const c = coresSince(c0, 0);
+  return `bench process ${c.client.toFixed(2)} cores${c.others !== undefined ? `, server and other processes ${c.others.toFixed(2)} cores` : ''}`;
+}
+
 async function startSection(cfg: BenchConfig, dirs: { label: string; dir: string; targetMs: number }[]): Promise<void> {
   section(`Start to /readyz: spawn \`node dist/src/server/cli.js --secure-port 0 --data-dir DIR\` → first 200 from /readyz (restarts: pki and bootstrap objects exist; median of ${cfg.startRuns})`);
   for (const d of dirs) {
     const runs: number[] = [];
     let listening = 0;
     let rss = 0;
+    const c0 = cpuSnapshot();
     for (let i = 0; i < cfg.startRuns; i++) {
       const r = await timeStart(d.dir);
       runs.push(r.readyMs);
@@ -539,7 +548,7 @@ async function startSection(cfg: BenchConfig, dirs: { label: string; dir: string
       unit: 'ms',
       target: `≤ ${d.targetMs} ms`,
       pass: m <= d.targetMs,
-      note: `runs ${runs.map((x) => fmt(x)).join(', ')} ms; listening after ${fmt(listening)} ms; RSS at ready ${fmt(rss / MB)} MB`,
+      note: `runs ${runs.map((x) => fmt(x)).join(', ')} ms; listening after ${fmt(listening)} ms; RSS at ready ${fmt(rss / MB)} MB; ${startCoresNote(c0)}`,
     });
   }
 }

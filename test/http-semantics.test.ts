@@ -335,6 +335,60 @@ describe('lists', () => {
     assert.deepEqual(r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: mvcc: required revision is a future revision', code: 500 });
   });
 
+  it('a resourceVersion that is not a number: the status kube answers with, which depends on the layer that reads it', async () => {
+    const status = (code: number, message: string, reason?: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, ...(reason ? { reason } : {}), code });
+    const invalid = (v: string, why = 'invalid syntax') => `resourceVersion: Invalid value: "${v}": strconv.ParseUint: parsing "${v}": ${why}`;
+    // kube's watch cache reads GET, plain LIST and WATCH, and passes the parse error up bare: 500 without a reason.
+    for (const q of [`${CM}/kube-root-ca.crt?resourceVersion=abc`, `${CM}?resourceVersion=abc`, `${CM}?resourceVersion=-1&watch=1`, `/api/v1/watch/namespaces/default/configmaps?resourceVersion=abc&limit=5`]) {
+      const r = await http('GET', q);
+      assert.deepEqual([r.status, r.json()], [500, status(500, invalid(q.includes('-1') ? '-1' : 'abc'))], q);
+    }
+    // Lists kube sends to etcd (Exact, or a limit with a resourceVersion) get etcd's 400.
+    for (const [q, v, why] of [
+      [`${CM}?resourceVersion=abc&resourceVersionMatch=Exact`, 'abc', undefined],
+      [`${CM}?resourceVersion=1x&limit=2`, '1x', undefined],
+      [`${CM}?resourceVersion=99999999999999999999&limit=2`, '99999999999999999999', 'value out of range'],
+    ] as const) {
+      const r = await http('GET', q);
+      assert.deepEqual([r.status, r.json()], [400, status(400, `invalid resource version: ${invalid(v, why)}`, 'BadRequest')], q);
+    }
+    // Values are quoted as Go's %q quotes them.
+    const q = await http('GET', `${CM}?resourceVersion=${encodeURIComponent('a"b\n\u00e9')}`);
+    assert.equal(q.json<{ message: string }>().message, 'resourceVersion: Invalid value: "a\\"b\\n\u00e9": strconv.ParseUint: parsing "a\\"b\\n\u00e9": invalid syntax');
+    // A continue token refuses any resourceVersion first.
+    const c = await http('GET', `${CM}?resourceVersion=abc&continue=abc`);
+    assert.deepEqual([c.status, c.json()], [400, status(400, 'specifying resource version is not allowed when using continue', 'BadRequest')]);
+  });
+
+  it('a written object\'s resourceVersion: a bad one on update is Go\'s bare 500; POST refuses one that is set, as kube\'s storage does', async () => {
+    const obj = await createCM('rv-body');
+    const meta = obj.metadata as { resourceVersion: string };
+    for (const [method, path, type, body] of [
+      ['PUT', `${CM}/rv-body`, 'application/json', { ...obj, metadata: { ...meta, resourceVersion: 'abc' } }],
+      ['PATCH', `${CM}/rv-body`, 'application/merge-patch+json', { metadata: { resourceVersion: 'abc' } }],
+    ] as const) {
+      const r = await http(method, path, { body: JSON.stringify(body), headers: { 'content-type': type } });
+      assert.deepEqual([r.status, r.json()], [500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'strconv.ParseUint: parsing "abc": invalid syntax', code: 500 }], method);
+    }
+    assert.equal((await http('GET', `${CM}/rv-body`)).json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion, meta.resourceVersion);
+    // A JSON patch that sets a stale resourceVersion makes it a precondition too.
+    const stale = await http('PATCH', `${CM}/rv-body`, { body: JSON.stringify([{ op: 'replace', path: '/metadata/resourceVersion', value: '1' }, { op: 'add', path: '/data/x', value: 'y' }]), headers: { 'content-type': 'application/json-patch+json' } });
+    assert.equal(stale.status, 409, stale.text);
+
+    const post = (name: string, rv: string, query = '') =>
+      http('POST', `${CM}${query}`, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, resourceVersion: rv } }), headers: JSON_CT });
+    const set = await post('rv-set', '5');
+    assert.deepEqual([set.status, set.json()], [500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'resourceVersion should not be set on objects to be created', code: 500 }]);
+    assert.equal((await http('GET', `${CM}/rv-set`)).status, 404);
+    // Not on dry-run (kube's dry-run storage does not check), and values that do not parse, or "0", are ignored.
+    assert.equal((await post('rv-set', '5', '?dryRun=All')).status, 201);
+    for (const [name, rv] of [['rv-abc', 'abc'], ['rv-zero', '0']]) {
+      const r = await post(name!, rv!);
+      assert.equal(r.status, 201, r.text);
+      assert.notEqual(r.json<{ metadata: { resourceVersion: string } }>().metadata.resourceVersion, rv);
+    }
+  });
+
   it('lists across all namespaces', async () => {
     const r = (await http('GET', '/api/v1/configmaps?fieldSelector=metadata.name%3Dkube-root-ca.crt')).json<{ kind: string; items: { metadata: { namespace: string } }[] }>();
     assert.equal(r.kind, 'ConfigMapList');

@@ -41,6 +41,17 @@ describe('--watch-cache=false', () => {
       w.stop();
     }
   });
+
+  it('a resourceVersion that is not a number gets etcd\'s 400 on GET and LIST, and a reason-less 500 on WATCH, as on kube without its cache', async () => {
+    const http = rawClient(server);
+    const invalid = 'resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax';
+    for (const q of ['/api/v1/namespaces/default/configmaps/kube-root-ca.crt?resourceVersion=abc', '/api/v1/namespaces/default/configmaps?resourceVersion=abc']) {
+      const r = await http('GET', q);
+      assert.deepEqual([r.status, r.json()], [400, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version: ${invalid}`, reason: 'BadRequest', code: 400 }], q);
+    }
+    const w = await http('GET', '/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=abc');
+    assert.deepEqual([w.status, w.json()], [500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: invalid, code: 500 }]);
+  });
 });
 
 clientWatchSuite({

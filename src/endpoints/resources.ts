@@ -336,7 +336,7 @@ export class ResourceHandler {
     this.output(ctx, served);
     const { obj: body, duplicates } = await decodeWriteBody(ctx.req, served.info.kind);
     if (!body) throw badRequest('the body of the request was empty');
-    const obj = await served.store.create(scope, body, { ...opts, duplicateFields: duplicates, bodyOwned: true });
+    const obj = await served.store.create(scope, body, { ...opts, duplicateFields: duplicates, bodyOwned: true, post: true });
     this.writeObject(ctx, served, 201, obj);
   }
 

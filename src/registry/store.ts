@@ -39,6 +39,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './pat
 import { builtinTypeResolver, defaultResetFields, managerFromUserAgent, managedFieldsAfterUpdate, serverSideApply, type TypeResolver } from './apply/index.js';
 import { enforceFieldValidation, pruneUnknownFields, type FieldValidation } from './field-validation.js';
 import { normalizeGoJson } from './normalize.js';
+import { checkNoResourceVersionOnCreate, objectResourceVersion, resourceVersionParam } from './resource-version.js';
 import { rfc3339 } from '../util/time.js';
 import { getPath, setPath } from '../apiextensions/jsonpath.js';
 import {
@@ -144,6 +145,11 @@ export interface WriteOptions {
   warnings?: string[];
   /** The body was decoded for this request alone: the store may modify it instead of copying it. */
   bodyOwned?: boolean;
+  /**
+   * A POST: kube's storage then refuses a body that carries a resourceVersion (after validation, and not on
+   * dry-run); creates through PUT or apply do not.
+   */
+  post?: boolean;
   /** Internal: managedFields were already computed (apply). */
   managedFieldsDone?: boolean;
   /** Internal: record field ownership as made through this subresource (scale). */
@@ -327,13 +333,6 @@ export function validateListOptions(p: ListParams, watch: boolean): void {
     if (p.sendInitialEvents !== undefined) errs.push(fieldErr.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
   }
   if (errs.length) throw invalid('meta.k8s.io', 'ListOptions', '', errs);
-}
-
-/** Parse a resourceVersion query/body value; throws kube's 400 for garbage. */
-export function parseResourceVersion(rv: string | undefined, what = 'resource version'): number | undefined {
-  if (rv === undefined || rv === '') return undefined;
-  if (!/^\d+$/.test(rv)) throw badRequest(`invalid ${what}: ${rv}`);
-  return Number(rv);
 }
 
 interface ContinueToken {
@@ -556,7 +555,7 @@ export class GenericStore {
    * a revision the store has not reached is waited for briefly, then kube's 504 "Too large resource version".
    */
   async ensureFresh(resourceVersion: string | undefined): Promise<void> {
-    const rv = parseResourceVersion(resourceVersion);
+    const rv = resourceVersionParam(resourceVersion, this.cfg.cache ? 'cache' : 'storage');
     if (rv !== undefined && rv > 0) await this.waitForRevision(rv);
   }
 
@@ -668,9 +667,11 @@ export class GenericStore {
     const filtered = Boolean(sel.label || sel.field);
     const limit = p.limit && p.limit > 0 ? p.limit : 0;
 
+    // With a continue token, kube refuses any resourceVersion before parsing it (listFromStorage).
+    if (!p.continue) resourceVersionParam(p.resourceVersion, this.cfg.cache?.servesList(p) ? 'cache' : 'storage');
     const cache = this.cacheFor(scope);
     if (!p.continue && cache && cache.canServeList(p)) {
-      const rv = parseResourceVersion(p.resourceVersion);
+      const rv = resourceVersionParam(p.resourceVersion, 'cache');
       try {
         const conv = this.converter(scope);
         const res = await cache.list({
@@ -725,7 +726,7 @@ export class GenericStore {
       revision = tok.rv === -1 ? undefined : tok.rv;
       startKey = prefix + tok.start;
     } else {
-      const rv = parseResourceVersion(p.resourceVersion);
+      const rv = resourceVersionParam(p.resourceVersion, 'storage');
       if (p.resourceVersionMatch === 'Exact') {
         revision = rv;
         exact = true;
@@ -845,6 +846,7 @@ export class GenericStore {
 
   async create(scope: RequestScope, body: KObject, opts: WriteOptions): Promise<KObject> {
     const generatedName = Boolean(body.metadata?.generateName && !body.metadata?.name);
+    const sentResourceVersion = body.metadata?.resourceVersion;
     const obj = opts.bodyOwned ? body : clone(body);
     this.checkBodyIdentity(scope, obj);
     const { strategy } = this.cfg;
@@ -879,6 +881,7 @@ export class GenericStore {
       if (existing) throw alreadyExists(this.grOf(scope), name);
       return obj;
     }
+    if (opts.post) checkNoResourceVersionOnCreate(sentResourceVersion);
     let kv: KeyValue;
     try {
       kv = await this.cfg.storage.create(this.key(scope.namespace, name), this.encode(stored), this.putOptions);
@@ -912,7 +915,7 @@ export class GenericStore {
       }
       throw notFound(this.grOf(scope), name);
     }
-    const wantRV = parseResourceVersion(metaOf(obj).resourceVersion, 'resourceVersion');
+    const wantRV = objectResourceVersion(metaOf(obj).resourceVersion);
     if (wantRV !== undefined && wantRV !== kv.modRevision) {
       throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
     }
@@ -1043,9 +1046,11 @@ export class GenericStore {
       }
       if (!isObject(patched)) throw badRequest('the patched object is not a JSON object');
       const pm = metaOf(patched);
-      // A patch that names a resourceVersion is a precondition; otherwise patches retry on conflict.
-      const patchRV = isObject(patch) && isObject((patch as Record<string, unknown>).metadata) ? ((patch as { metadata: { resourceVersion?: unknown } }).metadata.resourceVersion) : undefined;
-      if (patchRV !== undefined && patchRV !== null && String(patchRV) !== String(kv.modRevision)) {
+      // A resourceVersion the patch changed is a precondition, as an update's (one that does not parse is Go's
+      // bare 500); a removed one means the latest. Patches otherwise retry on conflict.
+      const patchedRV: unknown = pm.resourceVersion;
+      if (patchedRV !== undefined && patchedRV !== null && String(patchedRV) !== String(kv.modRevision)) {
+        objectResourceVersion(String(patchedRV));
         throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
       }
       if (pm.name !== name) {
@@ -1058,7 +1063,7 @@ export class GenericStore {
       try {
         return await this.writeUpdate(scope, old, patched, kv.modRevision, opts);
       } catch (e) {
-        if (e instanceof StatusError && e.reason === 'Conflict' && patchRV === undefined && attempt < 5) continue;
+        if (e instanceof StatusError && e.reason === 'Conflict' && attempt < 5) continue;
         throw e;
       }
     }
@@ -1103,7 +1108,7 @@ export class GenericStore {
           const created = await this.create(scope, merged, { ...opts, managedFieldsDone: true, fieldValidation: 'Ignore' });
           return { obj: created, created: true };
         }
-        const rvWanted = parseResourceVersion(bm.resourceVersion, 'resourceVersion');
+        const rvWanted = objectResourceVersion(bm.resourceVersion);
         if (rvWanted !== undefined && rvWanted !== kv!.modRevision) throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
         mm.resourceVersion = String(kv!.modRevision);
         this.checkBodyIdentity(scope, merged, name);
@@ -1250,7 +1255,7 @@ export class GenericStore {
     const errs: FieldError[] = [];
     if (typeof replicas === 'number' && replicas < 0) errs.push(fieldErr.invalid('spec.replicas', replicas, 'must be greater than or equal to 0'));
     if (errs.length) throw invalid('autoscaling', 'Scale', name, errs);
-    const rv = parseResourceVersion(sm.resourceVersion, 'resourceVersion');
+    const rv = objectResourceVersion(sm.resourceVersion);
     if (rv !== undefined && rv !== kv.modRevision) throw conflict(this.grOf(scope), name, OPTIMISTIC_LOCK_MESSAGE);
     const next = clone(old);
     const r = typeof replicas === 'number' ? replicas : 0;
@@ -1279,7 +1284,8 @@ export class GenericStore {
     const sel = this.selectors(scope, p);
     const match = this.matcher(scope, sel);
     const nsPrefix = listPrefix(this.cfg.prefix, this.cfg.storageResource.namespaced ? scope.namespace : undefined);
-    const rv = parseResourceVersion(p.resourceVersion);
+    // kube's watch cache and its etcd store both pass a parse failure up bare: a reason-less 500.
+    const rv = resourceVersionParam(p.resourceVersion, 'cache');
     const cache = this.cacheFor(scope);
     if (cache) {
       try {

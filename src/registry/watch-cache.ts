@@ -154,6 +154,14 @@ export interface StoredJson {
   readonly kind: string;
 }
 
+/** The list options that decide whether the cache serves a list. */
+export interface ListServeParams {
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+  continue?: string;
+  limit?: number;
+}
+
 export interface CacheListResult {
   /** The matching objects, sorted by key. */
   entries: CachedObject[];
@@ -1161,8 +1169,12 @@ export class WatchCache {
    * resourceVersion other than "0" and no match) go to storage; so do consistent reads (resourceVersion
    * unset) when the cache cannot learn the storage's progress.
    */
-  canServeList(p: { resourceVersion?: string; resourceVersionMatch?: string; continue?: string; limit?: number }): boolean {
-    if (!this.isReady()) return false;
+  canServeList(p: ListServeParams): boolean {
+    return this.isReady() && this.servesList(p);
+  }
+
+  /** Whether a list with these options is the cache's to serve once ready (kube's shouldDelegateList, negated). */
+  servesList(p: ListServeParams): boolean {
     if (p.continue) return false;
     const rv = p.resourceVersion ?? '';
     const match = p.resourceVersionMatch ?? '';
