@@ -115,6 +115,17 @@ interface Member {
   done: boolean;
 }
 
+/**
+ * etcd runs under a shell that SIGKILLs it when its stdin pipe closes: when the test process ends, however it
+ * ends (kill -9 included), its etcds end with it. Asynchronous lists get /dev/null as stdin, hence fd 3.
+ */
+const WATCHDOG = 'exec 3<&0; "$@" </dev/null & pid=$!; (cat <&3 >/dev/null; kill -9 $pid 2>/dev/null) & wait $pid';
+
+/** SIGKILL the member's etcd (through its watchdog); `exited` resolves once it is gone. */
+function kill(m: Member): void {
+  if (!m.done) m.proc.stdin?.end();
+}
+
 export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluster> {
   const bin = findEtcd();
   const n = Math.max(1, Math.floor(opts.members ?? 1));
@@ -150,7 +161,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
         ? [`--cert-file=${opts.tls.certFile}`, `--key-file=${opts.tls.keyFile}`, '--client-cert-auth', `--trusted-ca-file=${opts.tls.caFile}`]
         : []),
     ];
-    const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn('/bin/sh', ['-c', WATCHDOG, 'etcd-watchdog', bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
     const stderrTail: string[] = [];
     proc.stderr?.on('data', (d: Buffer) => {
       stderrTail.push(d.toString());
@@ -174,9 +185,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   });
 
   const killAll = async () => {
-    for (const m of members) {
-      if (!m.done) m.proc.kill('SIGKILL');
-    }
+    for (const m of members) kill(m);
     await Promise.all(members.map((m) => m.exited));
     fs.rmSync(root, { recursive: true, force: true });
   };
@@ -214,7 +223,7 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
     async killMember(i: number) {
       const m = members[i];
       if (m === undefined) throw new Error(`no etcd member ${i}`);
-      if (!m.done) m.proc.kill('SIGKILL');
+      kill(m);
       await m.exited;
     },
   };
