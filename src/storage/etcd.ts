@@ -49,6 +49,7 @@ import {
   type IDuplexStream,
   type ICompare,
 } from 'etcd3';
+import { ipFamily } from '../util/ip.js';
 import { TxnBatcher } from './etcd-batch.js';
 import { LeaseManager } from './etcd-lease.js';
 import {
@@ -183,6 +184,34 @@ function freezeEvent(ev: WatchEvent): WatchEvent {
   return Object.freeze(ev);
 }
 
+function hostIsIp(endpoint: string): boolean {
+  try {
+    return ipFamily(new URL(endpoint).hostname.replace(/^\[|\]$/g, '')) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+let ipServernameWarningDropped = false;
+
+/**
+ * grpc-js sends the etcd host as the TLS server name even when it is an IP address, and Node then prints
+ * DEP0123 ("Setting the TLS ServerName to an IP address is not permitted by RFC 6066") on the first connection.
+ * The certificate is still checked against the IP; nothing in the warning is the user's to act on, so that
+ * one warning is dropped and every other is left as it is.
+ */
+function dropIpServernameWarning(): void {
+  if (ipServernameWarningDropped) return;
+  ipServernameWarningDropped = true;
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((...args: unknown[]) => {
+    const opt = args[1];
+    const code = typeof opt === 'object' && opt !== null ? (opt as { code?: unknown }).code : args[2];
+    if (code === 'DEP0123') return;
+    emit(...args);
+  }) as typeof process.emitWarning;
+}
+
 export class EtcdStorage implements Storage {
   private closed = false;
   /** etcd's compact revision as known to this process (0 = nothing compacted). */
@@ -219,6 +248,7 @@ export class EtcdStorage implements Storage {
     const noRetry: GlobalPolicy = {
       execute: async (fn: (ctx: { signal: AbortSignal }) => unknown) => fn({ signal: new AbortController().signal }),
     } as unknown as GlobalPolicy;
+    if (opts.credentials && opts.endpoints.some(hostIsIp)) dropIpServernameWarning();
     const client = new Etcd3({
       hosts: opts.endpoints,
       credentials: opts.credentials,
