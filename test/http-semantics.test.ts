@@ -375,6 +375,14 @@ describe('lists', () => {
     const stale = await http('PATCH', `${CM}/rv-body`, { body: JSON.stringify([{ op: 'replace', path: '/metadata/resourceVersion', value: '1' }, { op: 'add', path: '/data/x', value: 'y' }]), headers: { 'content-type': 'application/json-patch+json' } });
     assert.equal(stale.status, 409, stale.text);
 
+    // Apply creating a missing object parses its resourceVersion too (and then drops it).
+    const applyNew = (name: string, rv: string) =>
+      http('PATCH', `${CM}/${name}?fieldManager=t`, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, resourceVersion: rv } }), headers: { 'content-type': 'application/apply-patch+yaml' } });
+    const bad = await applyNew('rv-apply', 'abc');
+    assert.deepEqual([bad.status, bad.json<{ message: string }>().message], [500, 'strconv.ParseUint: parsing "abc": invalid syntax']);
+    assert.equal((await http('GET', `${CM}/rv-apply`)).status, 404);
+    assert.equal((await applyNew('rv-apply', '5')).status, 201);
+
     const post = (name: string, rv: string, query = '') =>
       http('POST', `${CM}${query}`, { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, resourceVersion: rv } }), headers: JSON_CT });
     const set = await post('rv-set', '5');

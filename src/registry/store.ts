@@ -910,6 +910,8 @@ export class GenericStore {
     const kv = await this.cfg.storage.get(key);
     if (!kv) {
       if (this.cfg.strategy.allowCreateOnUpdate && !opts.subresource) {
+        // kube parses the object's resourceVersion before creating it (then drops it): garbage is a 500.
+        objectResourceVersion(metaOf(obj).resourceVersion);
         const created = await this.create(scope, obj, opts);
         return { obj: created, created: true };
       }
@@ -1105,6 +1107,8 @@ export class GenericStore {
       if (!this.cfg.custom) normalizeGoJson(merged, scope.resource.definition);
       try {
         if (!live) {
+          // As for PUT: a resourceVersion is parsed (garbage is a 500) and dropped when apply creates.
+          objectResourceVersion(bm.resourceVersion);
           const created = await this.create(scope, merged, { ...opts, managedFieldsDone: true, fieldValidation: 'Ignore' });
           return { obj: created, created: true };
         }
