@@ -2,6 +2,7 @@
 import { badRequest, invalid } from '../api/errors.js';
 import { fieldErr } from '../api/field-errors.js';
 import { parseBool } from './request-info.js';
+import { numError } from '../util/strconv.js';
 
 export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
   try {
@@ -14,7 +15,7 @@ export function boolParam(q: URLSearchParams, name: string): boolean | undefined
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  if (!/^-?\d+$/.test(v)) throw badRequest(numError('ParseInt', v, 'invalid syntax'));
   return Number(v);
 }
 

@@ -1,11 +1,16 @@
 // Go's strconv parsers where their exact acceptance and error text show through (flags, query parameters,
 // --runtime-config values).
 
+/** The text of Go's *strconv.NumError: `strconv.<fn>: parsing "<s>": <why>`. */
+export function numError(fn: string, s: string, why: 'invalid syntax' | 'value out of range'): string {
+  return `strconv.${fn}: parsing ${goQuote(s)}: ${why}`;
+}
+
 /** Go's strconv.ParseBool; throws Error with Go's message. */
 export function parseGoBool(s: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
-  throw new Error(`strconv.ParseBool: parsing ${JSON.stringify(s)}: invalid syntax`);
+  throw new Error(numError('ParseBool', s, 'invalid syntax'));
 }
 
 /** Go's strconv.Quote (%q) for the strings that reach error messages: printable text as is, escapes otherwise. */
@@ -36,7 +41,7 @@ const UINT64_MAX = 18446744073709551615n;
  * above 2^53 lose precision as a JS number (etcd revisions stay far below).
  */
 export function parseGoUint(s: string): number {
-  if (!/^[0-9]+$/.test(s)) throw new Error(`strconv.ParseUint: parsing ${goQuote(s)}: invalid syntax`);
-  if (s.length > 19 && BigInt(s) > UINT64_MAX) throw new Error(`strconv.ParseUint: parsing ${goQuote(s)}: value out of range`);
+  if (!/^[0-9]+$/.test(s)) throw new Error(numError('ParseUint', s, 'invalid syntax'));
+  if (s.length > 19 && BigInt(s) > UINT64_MAX) throw new Error(numError('ParseUint', s, 'value out of range'));
   return Number(s);
 }

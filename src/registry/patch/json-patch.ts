@@ -8,6 +8,7 @@ import type { KObject } from '../../api/types.js';
 import { StatusError, badRequest, invalid } from '../../api/errors.js';
 import { fieldErr } from '../../api/field-errors.js';
 import { GoJsonError, decodeBody, deepClone, deepEqual, isObject, jsonKind } from './gojson.js';
+import { numError } from '../../util/strconv.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -108,10 +109,10 @@ const TEST_FAILED = 'test failed';
 /** strconv.Atoi */
 function atoi(s: string): number | JsonPatchError {
   const m = /^[+-]?[0-9]+$/.exec(s);
-  if (!m) return new JsonPatchError(`strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`);
+  if (!m) return new JsonPatchError(numError('Atoi', s, 'invalid syntax'));
   const n = Number(s);
   if (!Number.isSafeInteger(n) && (BigInt(s) > 9223372036854775807n || BigInt(s) < -9223372036854775808n)) {
-    return new JsonPatchError(`strconv.Atoi: parsing ${JSON.stringify(s)}: value out of range`);
+    return new JsonPatchError(numError('Atoi', s, 'value out of range'));
   }
   return n;
 }

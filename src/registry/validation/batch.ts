@@ -2,6 +2,7 @@
 import { fieldErr, type FieldError } from '../../api/field-errors.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { validatePodTemplateSpec } from './pod.js';
+import { numError } from '../../util/strconv.js';
 import {
   deepEqual, isObj, isSet, labelSelectorAsSelector, nameIsDNSSubdomain, num, obj, selectorMatches, sortedMap, str, strMap,
   validateImmutableField, validateLabelSelector, validateNonnegativeField, type Obj,
@@ -24,11 +25,8 @@ const BOUNDS: Bounds[] = [
 ];
 const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
-function goAtoiError(s: string): string {
-  return `strconv.Atoi: parsing ${JSON.stringify(s)}: invalid syntax`;
-}
 function mustParseInt(expr: string): number {
-  if (!/^[+-]?\d+$/.test(expr)) throw new Error(`failed to parse int from ${expr}: ${goAtoiError(expr)}`);
+  if (!/^[+-]?\d+$/.test(expr)) throw new Error(`failed to parse int from ${expr}: ${numError('Atoi', expr, 'invalid syntax')}`);
   const n = Number(expr);
   if (n < 0) throw new Error(`negative number (${n}) not allowed: ${expr}`);
   return n;
