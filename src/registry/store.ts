@@ -667,11 +667,11 @@ export class GenericStore {
     const filtered = Boolean(sel.label || sel.field);
     const limit = p.limit && p.limit > 0 ? p.limit : 0;
 
-    // With a continue token, kube refuses any resourceVersion before parsing it (listFromStorage).
-    if (!p.continue) resourceVersionParam(p.resourceVersion, this.cfg.cache?.servesList(p) ? 'cache' : 'storage');
+    // With a continue token, kube refuses any resourceVersion before parsing it (listFromStorage). Otherwise
+    // the layer that would serve the list in kube decides the status of one that does not parse.
+    const rv = p.continue ? undefined : resourceVersionParam(p.resourceVersion, this.cfg.cache?.servesList(p) ? 'cache' : 'storage');
     const cache = this.cacheFor(scope);
     if (!p.continue && cache && cache.canServeList(p)) {
-      const rv = resourceVersionParam(p.resourceVersion, 'cache');
       try {
         const conv = this.converter(scope);
         const res = await cache.list({
@@ -704,12 +704,14 @@ export class GenericStore {
         // fall back to storage
       }
     }
-    return this.listFromStorage(scope, p, prefix, match, filtered, limit);
+    return this.listFromStorage(scope, p, rv, prefix, match, filtered, limit);
   }
 
+  /** rv: p.resourceVersion, parsed (undefined with a continue token). */
   private async listFromStorage(
     scope: RequestScope,
     p: ListParams,
+    rv: number | undefined,
     prefix: string,
     match: (o: KObject) => boolean,
     filtered: boolean,
@@ -725,14 +727,11 @@ export class GenericStore {
       // rv -1: continue at the latest revision (the token a compacted continue hands out)
       revision = tok.rv === -1 ? undefined : tok.rv;
       startKey = prefix + tok.start;
-    } else {
-      const rv = resourceVersionParam(p.resourceVersion, 'storage');
-      if (p.resourceVersionMatch === 'Exact') {
-        revision = rv;
-        exact = true;
-      } else if (rv !== undefined && rv > 0) {
-        await this.waitForRevision(rv);
-      }
+    } else if (p.resourceVersionMatch === 'Exact') {
+      revision = rv;
+      exact = true;
+    } else if (rv !== undefined && rv > 0) {
+      await this.waitForRevision(rv);
     }
 
     const items: KObject[] = [];
