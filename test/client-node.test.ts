@@ -62,6 +62,18 @@ describe('client-node', () => {
     assert.equal(body.message, 'Operation cannot be fulfilled on configmaps "cn2": the object has been modified; please apply your changes to the latest version and try again');
   });
 
+  it('re-creating a fetched object that still carries its resourceVersion gets kube\'s 500; a list at a resourceVersion that is not a number too', async () => {
+    const c = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'cn-recreate' }, data: { a: '1' } } });
+    await core.deleteNamespacedConfigMap({ name: 'cn-recreate', namespace: 'default' });
+    const e = await apiError(core.createNamespacedConfigMap({ namespace: 'default', body: c }));
+    assert.equal(e.code, 500);
+    assert.deepEqual(JSON.parse(e.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'resourceVersion should not be set on objects to be created', code: 500 });
+    assert.equal((await apiError(core.readNamespacedConfigMap({ name: 'cn-recreate', namespace: 'default' }))).code, 404);
+    const l = await apiError(core.listNamespacedConfigMap({ namespace: 'default', resourceVersion: 'abc' }));
+    assert.equal(l.code, 500);
+    assert.equal((JSON.parse(l.body) as { message: string }).message, 'resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax');
+  });
+
   it('paginates with limit/continue and reports remainingItemCount', async () => {
     await core.createNamespace({ body: { metadata: { name: 'paging' } } });
     for (let i = 0; i < 7; i++) {

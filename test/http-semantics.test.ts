@@ -397,6 +397,24 @@ describe('lists', () => {
     }
   });
 
+  it('kubectl shows these resourceVersion errors as kube\'s: get --raw, replace, and apply --server-side creating an object', async () => {
+    const k = kubectl(server.kubeconfigPath);
+    const raw = await k(['get', '--raw', `${CM}?resourceVersion=abc`]);
+    assert.equal(raw.code, 1);
+    assert.match(raw.stderr, /^Error from server: resourceVersion: Invalid value: "abc": strconv\.ParseUint: parsing "abc": invalid syntax$/m);
+    await createCM('rv-kubectl');
+    const cm = JSON.parse(await k.ok(['get', 'cm', 'rv-kubectl', '-o', 'json'])) as { metadata: { resourceVersion: string } };
+    cm.metadata.resourceVersion = 'abc';
+    const replaced = await k(['replace', '-f', '-'], { input: JSON.stringify(cm) });
+    assert.equal(replaced.code, 1);
+    assert.match(replaced.stderr, /^Error from server: error when replacing "STDIN": strconv\.ParseUint: parsing "abc": invalid syntax$/m);
+    const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rv-ssa', namespace: 'default', resourceVersion: 'abc' }, data: { a: 'b' } };
+    const applied = await k(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(manifest) });
+    assert.equal(applied.code, 1);
+    assert.match(applied.stderr, /strconv\.ParseUint: parsing "abc": invalid syntax/);
+    assert.equal((await k(['get', 'cm', 'rv-ssa'])).code, 1);
+  });
+
   it('lists across all namespaces', async () => {
     const r = (await http('GET', '/api/v1/configmaps?fieldSelector=metadata.name%3Dkube-root-ca.crt')).json<{ kind: string; items: { metadata: { namespace: string } }[] }>();
     assert.equal(r.kind, 'ConfigMapList');
